@@ -1,0 +1,1 @@
+"""Exact and arbitrary-precision verification layers of overmix (SymPy, mpmath)."""
