@@ -292,10 +292,13 @@ def test_expansion_closed_form_and_manifold():
     ],
 )
 def test_expansion_remainder_is_fifth_order(weights, means):
-    """(L - expansion)/|mu|^5 stays bounded as the means shrink by factors of 2 (30-digit reference L)."""
+    """(L - expansion)/|mu|^5 stays bounded as the means shrink by factors of 2 (30-digit reference L).
+
+    L is even in mu, so the remainder is O(|mu|^6): the ratio to |mu|^6 stays bounded too.
+    """
     n, d = len(weights), len(means[0])
     e = sym.fourth_order_expansion(n, d)
-    ratios = []
+    ratios, ratios6 = [], []
     with mpmath.workdps(30):
         for k in range(1, 6):
             scaled = [[str(sp.Rational(v) / 2**k) for v in row] for row in means]
@@ -303,8 +306,11 @@ def test_expansion_remainder_is_fifth_order(weights, means):
             approx = e.evaluate(weights, [[mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q for v in row] for row in scaled], backend="mpmath")
             norm = mpmath.sqrt(sum(mpmath.mpf(sp.Rational(v).p) ** 2 / sp.Rational(v).q ** 2 for row in scaled for v in row))
             ratios.append(abs(L - approx) / norm**5)
+            ratios6.append(abs(L - approx) / norm**6)
     assert max(ratios) < 10
     assert ratios[-1] <= 1.5 * ratios[0] + 1e-20  # bounded, not growing
+    assert max(ratios6) < 10 and ratios6[-1] <= 1.5 * ratios6[0]
+    assert ratios6[-1] > ratios6[0] / 4  # the sixth-order term is really there (not over-claiming)
 
 
 # ------------------------------------------------------------------ alp25
