@@ -413,8 +413,8 @@ def test_alp25_em_is_gradient_descent_numeric():
 
 
 @pytest.mark.slow
-def test_alp25_hessian_k5():
-    proof = simplex.prove_hessian((5,))
+def test_alp25_hessian_k5_k6():
+    proof = simplex.prove_hessian((5, 6))
     assert proof.proven, str(proof)
 
 

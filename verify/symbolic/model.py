@@ -89,11 +89,11 @@ class SymbolicMixture:
             raise ValueError(f"n and d must be >= 1, got n={n}, d={d}")
         self.n, self.d, self.index_base = int(n), int(d), int(index_base)
         ib = self.index_base
-        self.x = sp.Matrix(d, 1, [sp.Symbol(f"x_{a + 1}", real=True) for a in range(d)])
-        self.mean_symbols = sp.Matrix(
+        self.x = sp.ImmutableMatrix(d, 1, [sp.Symbol(f"x_{a + 1}", real=True) for a in range(d)])
+        self.mean_symbols = sp.ImmutableMatrix(
             n, d, lambda i, a: sp.Symbol(_index_name("mu", i + ib, a + 1), real=True)
         )
-        self.means = sp.Matrix(means) if means is not None else self.mean_symbols
+        self.means = sp.ImmutableMatrix(means) if means is not None else self.mean_symbols
         if self.means.shape != (n, d):
             raise ValueError(f"means: expected shape ({n}, {d}), got {self.means.shape}")
         self.parameters = tuple(parameters) if parameters is not None else tuple(self.mean_symbols)
@@ -118,17 +118,27 @@ class SymbolicMixture:
         dA = [sp.diff(A, v) for A in self.exponents]
         return self.psi[i] * (dA[i] - sum(p * g for p, g in zip(self.psi, dA)))
 
-    def derivative(self, expr: sp.Expr, v: sp.Symbol) -> sp.Expr:
+    def derivative(self, expr: sp.Expr, v: sp.Symbol, at: dict | None = None) -> sp.Expr:
         r"""Total derivative of a responsibility-form expression in ``v``.
 
         .. math:: D_v f = \partial_v f + \sum_i \frac{\partial f}{\partial\psi_i}\,\partial_v\psi_i .
+
+        Parameters
+        ----------
+        expr : sympy.Expr
+        v : sympy.Symbol
+        at : dict, optional
+            Substitution applied to every factor (e.g. a point
+            ``{theta: 0, psi_j: pi_j}``): the derivative *evaluated* there,
+            cheaply; the result is then left unexpanded.
         """
-        out = sp.diff(expr, v)
+        sub = (lambda e: e) if at is None else (lambda e: sp.sympify(e).xreplace(at))
+        out = sub(sp.diff(expr, v))
         for i, p in enumerate(self.psi):
             dp = sp.diff(expr, p)
             if dp != 0:
-                out += dp * self.responsibility_derivative(i, v)
-        return sp.expand(out)
+                out += sub(dp) * sub(self.responsibility_derivative(i, v))
+        return sp.expand(out) if at is None else out
 
     def log_partition_derivative(self, v: sp.Symbol) -> sp.Expr:
         r""":math:`\partial_v \log\sum_k\pi_k e^{A_k} = \sum_k \psi_k\,\partial_v A_k`."""
@@ -202,7 +212,7 @@ class SymbolicMixture:
         default parametrization by the mean symbols.
         """
         self._require_mean_parameters()
-        return sp.Matrix(
+        return sp.ImmutableMatrix(
             self.n, self.d, lambda i, a: -self.log_partition_derivative(self.mean_symbols[i, a])
         )
 
@@ -211,12 +221,15 @@ class SymbolicMixture:
         variables = self.parameters if variables is None else tuple(variables)
         return sp.Matrix([-self.log_partition_derivative(v) for v in variables])
 
-    def loss_hessian(self, variables=None) -> sp.Matrix:
-        r"""Matrix of :math:`\partial_v\partial_w \ell` for ``v, w`` in ``variables`` (default: ``parameters``)."""
+    def loss_hessian(self, variables=None, at: dict | None = None) -> sp.Matrix:
+        r"""Matrix of :math:`\partial_v\partial_w \ell` for ``v, w`` in ``variables`` (default: ``parameters``).
+
+        ``at``: optional point substitution, see :meth:`derivative`.
+        """
         variables = self.parameters if variables is None else tuple(variables)
         grad = self.loss_gradient(variables)
         m = len(variables)
-        return sp.Matrix(m, m, lambda r, s: self.derivative(grad[r], variables[s]))
+        return sp.Matrix(m, m, lambda r, s: self.derivative(grad[r], variables[s], at=at))
 
     @cached_property
     def hessian_integrand(self) -> sp.Matrix:
@@ -226,13 +239,15 @@ class SymbolicMixture:
                   = \delta_{ij}\delta_{ab}\psi_i - \psi_i(\delta_{ij} - \psi_j)(x_a - \mu_{ia})(x_b - \mu_{jb}).
         """
         self._require_mean_parameters()
-        return self.loss_hessian(tuple(self.mean_symbols))
+        return sp.ImmutableMatrix(self.loss_hessian(tuple(self.mean_symbols)))
 
     @cached_property
     def primed_mean_symbols(self) -> sp.Matrix:
         r"""Symbols :math:`\mu'_{ia}` of the M-step argument of :math:`Q(\mu'|\mu)`."""
         ib = self.index_base
-        return sp.Matrix(self.n, self.d, lambda i, a: sp.Symbol(_index_name("nu", i + ib, a + 1), real=True))
+        return sp.ImmutableMatrix(
+            self.n, self.d, lambda i, a: sp.Symbol(_index_name("nu", i + ib, a + 1), real=True)
+        )
 
     def q_integrand(self, primed_means=None) -> sp.Expr:
         r"""Minimization-sign Q integrand :math:`q(\mu'|\mu; x) = \sum_i \psi_i(x|\mu)\,|x - \mu'_i|^2/2`.
@@ -251,24 +266,26 @@ class SymbolicMixture:
         q = self.q_integrand()
         mp = self.primed_mean_symbols
         at_mu = dict(zip(mp, self.mean_symbols))
-        return sp.Matrix(self.n, self.d, lambda i, a: sp.expand(sp.diff(q, mp[i, a]).xreplace(at_mu)))
+        return sp.ImmutableMatrix(self.n, self.d, lambda i, a: sp.expand(sp.diff(q, mp[i, a]).xreplace(at_mu)))
 
     @cached_property
     def psi_tilde(self) -> sp.Matrix:
         r""":math:`\tilde\psi(x) = \sum_i\psi_i(x)\mu_i`, a (d, 1) column."""
-        return sp.Matrix(self.d, 1, lambda a, _: sp.expand(sum(p * self.means[i, a] for i, p in enumerate(self.psi))))
+        return sp.ImmutableMatrix(
+            self.d, 1, lambda a, _: sp.expand(sum(p * self.means[i, a] for i, p in enumerate(self.psi)))
+        )
 
     @cached_property
     def stein_gradient_integrand(self) -> sp.Matrix:
         r"""(n, d) Stein-form integrand :math:`\psi_i(x)\sum_k\psi_k(x)\mu_k` (xfd24 Lemma 9)."""
         pt = self.psi_tilde
-        return sp.Matrix(self.n, self.d, lambda i, a: sp.expand(self.psi[i] * pt[a]))
+        return sp.ImmutableMatrix(self.n, self.d, lambda i, a: sp.expand(self.psi[i] * pt[a]))
 
     @cached_property
     def psi_tilde_jacobian(self) -> sp.Matrix:
         r""":math:`J_{ab} = \partial_{x_b}\tilde\psi_a(x)`, (d, d)."""
         pt = self.psi_tilde
-        return sp.Matrix(self.d, self.d, lambda a, b: self.derivative(pt[a], self.x[b]))
+        return sp.ImmutableMatrix(self.d, self.d, lambda a, b: self.derivative(pt[a], self.x[b]))
 
     def _require_mean_parameters(self):
         if tuple(self.parameters) != tuple(self.mean_symbols):
@@ -291,8 +308,30 @@ def gaussian_moment(exponents) -> sp.Integer:
     return out
 
 
-def gaussian_expectation_of_polynomial(expr, xs) -> sp.Expr:
-    r"""Exact :math:`E_{x\sim N(0,I)}` of a polynomial in ``xs`` (Isserlis / Gaussian moments)."""
+def gaussian_expectation_of_polynomial(expr, xs, max_degree: int = 64) -> sp.Expr:
+    r"""Exact :math:`E_{x\sim N(0,I)} f(x)` of a polynomial f in ``xs``.
+
+    Uses the heat-semigroup form of the Gaussian moments (Isserlis),
+
+    .. math:: E f(x) = \big(e^{\Delta/2} f\big)(0) = \sum_{k\ge 0}\frac{1}{k!}\Big(\frac{\Delta}{2}\Big)^k f\,\Big|_{x=0},
+
+    a finite sum for polynomials; no expansion of the coefficients is needed
+    (fast with radical or symbolic coefficients).
+
+    Raises
+    ------
+    ValueError
+        If ``expr`` is not a polynomial in ``xs`` of degree <= ``max_degree``.
+    """
     xs = list(xs)
-    poly = sp.Poly(sp.expand(expr), *xs)
-    return sp.expand(sum(c * gaussian_moment(m) for m, c in poly.terms()))
+    at_zero = {x: 0 for x in xs}
+    term = sp.sympify(expr)
+    total = sp.Integer(0)
+    for k in range(max_degree // 2 + 2):
+        if term == 0:
+            return sp.expand(total)
+        total += term.xreplace(at_zero) / sp.factorial(k)
+        if not term.has(*xs):
+            return sp.expand(total)
+        term = sum(sp.diff(term, x, 2) for x in xs) / 2
+    raise ValueError(f"expected a polynomial in {xs} of degree <= {max_degree}")
