@@ -61,7 +61,7 @@ print(sym.prove("xfd24.fact1"))
 # %%
 lhs = sp.diff(m.responsibility_explicit(0), m.x[0])
 rhs = m.explicit(m.responsibility_derivative(0, m.x[0]))
-rational, E = sym.identities._exp_atoms_to_symbols(m, lhs - rhs)
+rational, E = sym.exp_atoms_to_symbols(m, lhs - rhs)
 sp.cancel(sp.together(rational))
 
 # %%

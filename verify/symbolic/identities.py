@@ -31,6 +31,7 @@ from .proof import Proof
 
 __all__ = [
     "DEFAULT_SIZES",
+    "exp_atoms_to_symbols",
     "check_responsibility_rule",
     "check_log_partition_rule",
     "prove_fact1",
@@ -63,10 +64,23 @@ def _cached_over_sizes(func):
     return wrapper
 
 
-def _exp_atoms_to_symbols(model: SymbolicMixture, expr):
-    """Replace each ``exp(r*A_k)`` (r rational, e.g. ``1/exp(A_k) = exp(-A_k)``) by ``E_k**r``.
+def exp_atoms_to_symbols(model: SymbolicMixture, expr):
+    r"""Replace each :math:`e^{rA_k}` (r rational, e.g. ``1/exp(A_k) = exp(-A_k)``) by :math:`E_k^r`.
 
-    Returns ``(expr, E)`` with ``E`` the positive symbols ``E_k``.
+    Parameters
+    ----------
+    model : SymbolicMixture
+        Supplies the exponents :math:`A_k`.
+    expr : sympy.Expr
+        An explicit expression (exponential form).
+
+    Returns
+    -------
+    rational : sympy.Expr
+        ``expr`` as a rational function of independent positive symbols
+        :math:`E_k`; an identity that ``cancel`` reduces to 0 here holds for
+        every value of the :math:`E_k`, in particular :math:`E_k = e^{A_k}`.
+    E : tuple of sympy.Symbol
     """
     E = sp.symbols(f"E_1:{model.n + 1}", positive=True)
     known = {}
@@ -92,7 +106,7 @@ def _exp_atoms_to_symbols(model: SymbolicMixture, expr):
 
 def _explicit_difference_vanishes(model: SymbolicMixture, difference) -> bool:
     """Exact zero test of a difference of explicit (exponential) expressions."""
-    rational, _ = _exp_atoms_to_symbols(model, difference)
+    rational, _ = exp_atoms_to_symbols(model, difference)
     if rational.has(sp.exp):
         return False
     return sp.cancel(sp.together(rational)) == 0
