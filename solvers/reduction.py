@@ -1,0 +1,101 @@
+r"""Reduction to the span of the means.
+
+For :math:`x\sim N(0,I_d)` every quantity of the toolkit depends on :math:`x`
+only through :math:`y = B^\top x \in \mathbb R^r`, where the columns of
+:math:`B` are an orthonormal basis of :math:`\operatorname{span}(\mu_1..\mu_n)`.
+Then :math:`y\sim N(0,I_r)`, :math:`\mu_i = B c_i`, and the orthogonal part
+:math:`x_\perp = (I - BB^\top)x` is independent of :math:`y` with
+:math:`|x_\perp|^2\sim\chi^2_{d-r}`. Integrate in r dimensions, never in d.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .mixture import Mixture
+
+DEFAULT_RANK_RTOL = 1e-12
+"""Singular values below ``DEFAULT_RANK_RTOL * max(sigma_max, 1)``... see :func:`reduce`."""
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """Orthonormal basis of ``span(mu)`` and the reduced coordinates.
+
+    Attributes
+    ----------
+    basis : ndarray, shape (d, r)
+        Orthonormal columns spanning the means.
+    coords : ndarray, shape (n, r)
+        Reduced means ``c_i = B^T mu_i``; ``mu_i = B c_i`` up to the rank tolerance.
+    rank : int
+        ``r``, the numerical rank (0 when all means vanish).
+    d : int
+        Ambient dimension.
+    tol : float
+        Absolute singular-value threshold used to decide the rank.
+    residual : float
+        ``max_i |mu_i - B c_i|``: what the truncation dropped.
+    """
+
+    basis: np.ndarray
+    coords: np.ndarray
+    rank: int
+    d: int
+    tol: float
+    residual: float
+
+    @property
+    def orth_dof(self) -> int:
+        r"""Degrees of freedom of :math:`|x_\perp|^2 \sim \chi^2_{d-r}`."""
+        return self.d - self.rank
+
+    def lift(self, reduced: np.ndarray) -> np.ndarray:
+        """Map reduced vectors ``(..., r)`` back to ``(..., d)``: ``v -> B v``."""
+        return np.asarray(reduced) @ self.basis.T
+
+    def project(self, X: np.ndarray) -> np.ndarray:
+        """Reduced coordinates ``y = B^T x`` of points ``X`` of shape (N, d)."""
+        return np.asarray(X) @ self.basis
+
+    def sample_orthogonal_sq_norm(self, rng: np.random.Generator, size) -> np.ndarray:
+        r"""Draw :math:`|x_\perp|^2 \sim \chi^2_{d-r}` (zeros when ``d == r``)."""
+        if self.orth_dof == 0:
+            return np.zeros(size)
+        return rng.chisquare(self.orth_dof, size)
+
+    def reduced_mixture(self, weights) -> Mixture | None:
+        """The r-dimensional mixture with means ``c_i`` (``None`` when ``r == 0``)."""
+        if self.rank == 0:
+            return None
+        return Mixture(weights, self.coords)
+
+
+def reduce(mix: Mixture, rtol: float = DEFAULT_RANK_RTOL) -> Reduction:
+    r"""Orthonormal basis of :math:`\operatorname{span}(\mu)` by a thin SVD.
+
+    The rank is the number of singular values of the (n, d) mean matrix above
+    ``tol = rtol * max(sigma_max, 1)``; the absolute floor makes means that are
+    all below ``rtol`` count as zero (rank 0).
+
+    Parameters
+    ----------
+    mix : Mixture
+    rtol : float, default 1e-12
+
+    Returns
+    -------
+    Reduction
+    """
+    means = mix.means
+    _, sigma, vt = np.linalg.svd(means, full_matrices=False)
+    tol = rtol * max(float(sigma[0]) if sigma.size else 0.0, 1.0)
+    rank = int(np.sum(sigma > tol))
+    basis = vt[:rank].T.copy()
+    coords = means @ basis
+    residual = float(np.max(np.linalg.norm(means - coords @ basis.T, axis=1))) if means.size else 0.0
+    basis.setflags(write=False)
+    coords.setflags(write=False)
+    return Reduction(basis=basis, coords=coords, rank=rank, d=mix.d, tol=tol, residual=residual)
