@@ -1,0 +1,125 @@
+"""``python -m verify quantities``: population quantities from any engine.
+
+Also supplies the engine-agreement table that ``python -m verify`` prints for
+the built-in example.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+
+from solvers import Mixture, population
+
+ENGINE_NAMES = ("quadrature", "monte-carlo", "reference")
+BUILTIN_WEIGHTS = "0.2,0.3,0.5"
+BUILTIN_MEANS = "[[1,0.5],[-0.7,0.2],[0.1,-0.4]]"
+_FIELDS = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
+
+
+def parse_weights(text: str) -> list[float]:
+    """Comma-separated weights, e.g. ``0.2,0.3,0.5``."""
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise ValueError(f"--weights: expected comma-separated numbers like 0.2,0.3,0.5, got {text!r}") from None
+
+
+def parse_means(text: str) -> list[list[float]]:
+    """A JSON list of lists, e.g. ``[[1,0.5],[-0.7,0.2]]``."""
+    try:
+        means = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--means: expected a JSON list of lists like [[1,0.5],[-0.7,0.2]], got {text!r} ({exc.msg})") from None
+    if not isinstance(means, list) or not all(isinstance(row, list) for row in means):
+        raise ValueError(f"--means: expected a JSON list of lists like [[1,0.5],[-0.7,0.2]], got {text!r}")
+    return means
+
+
+def compute(mix: Mixture, engine: str, *, dps: int = 30, samples: int = 350_000, seed: int = 0) -> dict:
+    """Values, errors and method of L, grad L, E|psi~|^2 and E psi_i for one engine.
+
+    Returns a dict with keys ``loss``, ``gradient``, ``psi_tilde_sq``,
+    ``responsibility_means`` (floats / nested lists, or decimal strings for the
+    reference engine), ``error`` (same keys, absolute error estimates),
+    ``engine``, ``method`` and ``seconds``.
+    """
+    start = time.perf_counter()
+    if engine == "reference":
+        from verify import reference
+
+        results = reference.quantities(mix, _FIELDS, dps=dps)
+        values = {q: _mp_to_str(results[q].value, dps) for q in _FIELDS}
+        errors = {q: _mp_to_str(results[q].error, 3) for q in _FIELDS}
+        method = results["loss"].method
+    elif engine in ("quadrature", "monte-carlo"):
+        kwargs = {}
+        if engine == "monte-carlo":
+            kwargs = {"rng": np.random.default_rng(seed), "n_samples": samples}
+        est = population.estimate(mix, _FIELDS, engine=engine, **kwargs)
+        values = {q: np.asarray(est.values[q]).tolist() for q in _FIELDS}
+        errors = dict(est.errors)
+        method = est.detail["method"]
+    else:
+        raise ValueError(f"--engine: expected one of {ENGINE_NAMES}, got {engine!r}")
+    return {**values, "error": errors, "engine": engine, "method": method, "seconds": time.perf_counter() - start}
+
+
+def _mp_to_str(value, dps: int):
+    """Decimal string with ``dps`` significant digits (nested lists preserved)."""
+    import mpmath
+
+    if isinstance(value, (list, tuple)):
+        return [_mp_to_str(v, dps) for v in value]
+    return mpmath.nstr(value, dps, strip_zeros=False, min_fixed=1, max_fixed=0)
+
+
+def format_text(result: dict) -> str:
+    """Human-readable block for one engine's result."""
+    lines = [f"engine: {result['engine']}  ({result['method']})"]
+    for q in _FIELDS:
+        lines.append(f"  {q:<22} = {_fmt(result[q])}   (error <= {_fmt(result['error'][q], short=True)})")
+    return "\n".join(lines)
+
+
+def _fmt(value, short=False):
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v, short) for v in value) + "]"
+    if isinstance(value, str):
+        return value if not short else f"{float(value):.2e}"
+    return f"{value:.3e}" if short else f"{value:.15g}"
+
+
+def run_quantities(args) -> int:
+    mix = Mixture(parse_weights(args.weights), parse_means(args.means))
+    result = compute(mix, args.engine, dps=args.dps, samples=args.samples, seed=args.seed)
+    if args.json:
+        result.pop("seconds")
+        print(json.dumps(result))
+    else:
+        print(format_text(result))
+    return 0
+
+
+def agreement_table(mix: Mixture | None = None, *, samples: int = 350_000, seed: int = 0, dps: int = 30) -> str:
+    """Table of L, |grad L|_max and E|psi~|^2 from every engine, with their agreement with the reference."""
+    if mix is None:
+        mix = Mixture(parse_weights(BUILTIN_WEIGHTS), parse_means(BUILTIN_MEANS))
+    rows = [compute(mix, engine, dps=dps, samples=samples, seed=seed) for engine in ENGINE_NAMES]
+    ref = rows[-1]
+    head = f"{'engine':<12} {'quantity':<14} {'value':>24} {'error est.':>11} {'|diff vs reference|':>20} {'seconds':>8}"
+    lines = [f"built-in example: weights {mix.weights.tolist()}, means {mix.means.tolist()}", head, "-" * len(head)]
+    for row in rows:
+        for q in ("loss", "gradient", "psi_tilde_sq"):
+            value = np.asarray(row[q], dtype=float)
+            ref_value = np.asarray(ref[q], dtype=float)
+            err = np.max(np.asarray(row["error"][q], dtype=float))
+            diff = float(np.max(np.abs(value - ref_value)))
+            shown = f"{value:.17g}" if value.ndim == 0 else f"max|.|={np.max(np.abs(value)):.15g}"
+            lines.append(
+                f"{row['engine']:<12} {q:<14} {shown:>24} {err:>11.2e} {diff:>20.2e} {row['seconds']:>8.2f}"
+            )
+    lines.append("each engine's |diff vs reference| should stay within its error estimate (Monte Carlo: a few standard errors)")
+    return "\n".join(lines)
