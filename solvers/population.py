@@ -189,7 +189,8 @@ def _cubature(mix, reduction, quantities, rtol):
         values = assemble(quantities, sums, weights, reduction, stable)
         detail = {"method": "exact: all means vanish (r=0), responsibilities are the weights", "rank": 0,
                   "points": 1, "converged": True, "rtol": rtol, "stable_loss_form": stable}
-        return PopulationEstimate(values=values, errors={q: 0.0 for q in quantities}, engine="quadrature", detail=detail)
+        errors = {q: float(64 * _EPS * np.max(np.abs(values[q]), initial=0.0)) for q in quantities}
+        return PopulationEstimate(values=values, errors=errors, engine="quadrature", detail=detail)
     # A coarse tensor pass gives the size of each integrand, so that one relative
     # tolerance serves components of very different magnitude (or value zero).
     nodes_1d, weights_1d = quadrature.gaussian_panel_rule(2, half_width)

@@ -1,0 +1,29 @@
+"""Shared test configuration.
+
+Hypothesis profiles: ``ci`` (derandomized, selected when ``CI=true``) and
+``dev`` (default). Every failure found is pinned with ``@example`` in its test.
+mpmath precision is reset after every test so no test leaks a changed context.
+"""
+
+import os
+
+import mpmath
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _reset_mpmath_precision():
+    mpmath.mp.dps = 15
+    yield
+    mpmath.mp.dps = 15
