@@ -1,0 +1,80 @@
+r"""Claims: checkable statements of the papers, with honest three-valued verdicts.
+
+Registry API (for paper modules and for users)
+==============================================
+
+A paper module ``verify/claims/<paper>.py`` (``xfd24``, ``alp25``, ``zxfd25``,
+``wcf26``) registers its claims **at import time**; :func:`all_claims` imports
+every module named in :data:`verify.claims.registry.PAPER_MODULES` once. A
+claim is a :class:`Claim`::
+
+    from verify.claims import Claim, Constant, Evaluation, Approx, register
+    from verify.claims import families, mixture_inputs
+
+    def _evaluate(params, *, dps=None):
+        '''Theorem 14 (xfd24, eq. (14)): L(mu) <= sum_i pi_i |mu_i|^2 / 2.'''
+        q = mixture_inputs(params, ("loss",), dps=dps)   # Approx values with error bounds
+        lhs = q["loss"]                                  # L(mu)
+        rhs = 0.5 * q["sum_pi_mu_sq"]                    # sum_i pi_i |mu_i|^2 / 2
+        return Evaluation.from_approx(lhs, rhs, "<=", method=q.method,
+                                      certified=q.certified,
+                                      constant=(lhs / q["sum_pi_mu_sq"]).value)
+
+    register(Claim(
+        id="xfd24.thm14", paper="xfd24", label="Theorem 14",
+        statement="L(mu) <= sum_i pi_i |mu_i|^2/2 <= mu_max^2/2",
+        kind="inequality", evaluate=_evaluate,
+        families={"random": families.random_mixtures(n=(2, 3), d=(1, 4), scale=2.0)},
+        search=families.mixture_search(n=3, d=2),
+        constant=Constant("1/2", 0.5, best="max"),
+        reference="xfd24, Theorem 14, appendix eq. (14)"))
+
+Contract of ``evaluate(params, *, dps=None) -> Evaluation``:
+
+* ``params`` is a JSON-serializable dict (mixtures: ``{"weights": [...],
+  "means": [[...], ...]}`` plus claim-specific keys). Counterexample files
+  store it verbatim; ``python -m verify replay FILE`` calls ``evaluate`` again.
+* ``dps=None``: fast float64 path; every value comes with an absolute error
+  bound (engine ``errors`` propagated with :class:`Approx`). ``dps=D``: the
+  mpmath path (``verify.reference`` at D digits), used to confirm a failure;
+  set ``certified=True`` on such evaluations. A float64 FAILS is never reported
+  as REFUTED unless a certified evaluation confirms it.
+* Identities use relation ``"=="`` (HOLDS when ``|lhs - rhs| <= error``);
+  inequalities ``"<="`` or ``">="``; trajectory claims return the worst step.
+
+Verdicts per claim (:func:`run_claim`): PROVEN (``symbolic=`` id proved by
+:func:`verify.symbolic.prove`; the proof's scope is reported), REFUTED (a
+certified FAILS instance; the counterexample is written to JSON), SUPPORTED
+(every instance HOLDS), UNDECIDED otherwise.
+
+User claims: build a :class:`Claim` (or use :func:`user_inequality`) and call
+:func:`run_claim` / :func:`verify.report.run_report` directly; registering is
+optional (``register(claim)`` makes it visible to ``python -m verify``
+in the same process).
+"""
+
+from .core import (
+    FAILS, HOLDS, KINDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED,
+    Claim, Constant, Evaluation, instance_verdict,
+)
+from .registry import PAPER_MODULES, all_claims, get, load_papers, register, unregister
+from .approx import Approx
+from . import approx, families
+from .inputs import mixture_from_params, mixture_inputs
+
+
+def __getattr__(name):
+    # engine-level names are imported lazily (they pull in scipy / the symbolic layer)
+    if name in ("run_claim", "ClaimResult", "replay", "user_inequality"):
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)
+
+__all__ = [
+    "FAILS", "HOLDS", "KINDS", "PROVEN", "REFUTED", "SUPPORTED", "UNDECIDED",
+    "Claim", "Constant", "Evaluation", "instance_verdict",
+    "PAPER_MODULES", "all_claims", "get", "load_papers", "register", "unregister",
+    "Approx", "approx", "families", "mixture_from_params", "mixture_inputs",
+    "run_claim", "ClaimResult", "replay", "user_inequality",
+]

@@ -1,0 +1,134 @@
+r"""Values with absolute error bounds and their propagation.
+
+An :class:`Approx` is a float ``value`` with a bound ``error`` on
+``|value - exact|``. Arithmetic propagates the bound (first-order terms plus
+the second-order product term, so products and quotients are rigorous given
+rigorous inputs) and adds the float64 rounding of the operation,
+``4 eps |result|``:
+
+.. math::
+   e(a \pm b) = e_a + e_b, \quad
+   e(ab) = |a| e_b + |b| e_a + e_a e_b, \quad
+   e(a/b) = \frac{|a| e_b + |b| e_a}{|b| (|b| - e_b)} \ (e_b < |b|),
+
+   e(\exp a) = e^{a}(e^{e_a} - 1), \quad
+   e(\sqrt a) = \sqrt a - \sqrt{\max(a - e_a, 0)}, \quad
+   e(\log a) = -\log(1 - e_a/a)\ (e_a < a).
+
+Outside these domains the error is ``inf`` (the verdict is then UNDECIDED).
+"""
+
+from __future__ import annotations
+
+import math
+
+_EPS = 2.220446049250313e-16
+
+
+def _round(x: float) -> float:
+    return 4 * _EPS * abs(x)
+
+
+class Approx:
+    """A float with an absolute error bound; supports + - * / ** (int), exp, sqrt, log."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, value, error=0.0):
+        self.value = float(value)
+        self.error = float(error)
+
+    @classmethod
+    def exact(cls, value) -> "Approx":
+        """A float64 input: error = its rounding, ``eps |value|``."""
+        return cls(value, _EPS * abs(float(value)))
+
+    @staticmethod
+    def lift(x) -> "Approx":
+        return x if isinstance(x, Approx) else Approx.exact(x)
+
+    def __repr__(self):
+        return f"Approx({self.value!r}, {self.error!r})"
+
+    def __add__(self, other):
+        o = Approx.lift(other)
+        v = self.value + o.value
+        return Approx(v, self.error + o.error + _round(v))
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Approx(-self.value, self.error)
+
+    def __sub__(self, other):
+        return self + (-Approx.lift(other))
+
+    def __rsub__(self, other):
+        return Approx.lift(other) - self
+
+    def __mul__(self, other):
+        o = Approx.lift(other)
+        v = self.value * o.value
+        e = abs(self.value) * o.error + abs(o.value) * self.error + self.error * o.error
+        return Approx(v, e + _round(v))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        o = Approx.lift(other)
+        b = abs(o.value)
+        if o.error >= b:
+            return Approx(self.value / o.value if o.value else math.inf, math.inf)
+        v = self.value / o.value
+        e = (abs(self.value) * o.error + b * self.error) / (b * (b - o.error))
+        return Approx(v, e + _round(v))
+
+    def __rtruediv__(self, other):
+        return Approx.lift(other) / self
+
+    def __pow__(self, k):
+        if not isinstance(k, int) or k < 0:
+            raise ValueError("Approx ** k: k must be a non-negative int")
+        out = Approx(1.0, 0.0)
+        for _ in range(k):
+            out = out * self
+        return out
+
+    def __abs__(self):
+        return Approx(abs(self.value), self.error)
+
+
+def exp(a) -> Approx:
+    a = Approx.lift(a)
+    v = math.exp(a.value)
+    e = v * math.expm1(a.error) if a.error < 700 else math.inf
+    return Approx(v, e + _round(v))
+
+
+def sqrt(a) -> Approx:
+    a = Approx.lift(a)
+    if a.value < 0:
+        return Approx(0.0, math.inf) if a.value + a.error < 0 else Approx(0.0, math.sqrt(a.error))
+    v = math.sqrt(a.value)
+    return Approx(v, v - math.sqrt(max(a.value - a.error, 0.0)) + _round(v))
+
+
+def log(a) -> Approx:
+    a = Approx.lift(a)
+    if a.error >= a.value:
+        return Approx(math.log(a.value) if a.value > 0 else -math.inf, math.inf)
+    v = math.log(a.value)
+    return Approx(v, -math.log1p(-a.error / a.value) + _round(v))
+
+
+def norm(components) -> Approx:
+    """Euclidean norm of a sequence of Approx/float components."""
+    total = Approx(0.0, 0.0)
+    for c in components:
+        total = total + Approx.lift(c) * Approx.lift(c)
+    return sqrt(total)
+
+
+def value_error(x) -> tuple[float, float]:
+    x = Approx.lift(x)
+    return x.value, x.error

@@ -1,0 +1,59 @@
+"""The claim registry: paper modules call :func:`register` at import time."""
+
+from __future__ import annotations
+
+import importlib
+
+from .core import Claim
+
+PAPER_MODULES = ("xfd24", "alp25", "zxfd25", "wcf26")
+_REGISTRY: dict[str, Claim] = {}
+_LOADED = False
+
+
+def register(claim: Claim, *, replace: bool = False) -> Claim:
+    """Add ``claim`` to the registry and return it (usable as a plain call).
+
+    Raises ``ValueError`` when the id is already registered, unless
+    ``replace=True``.
+    """
+    if not isinstance(claim, Claim):
+        raise ValueError(f"register: expected a Claim, got {type(claim).__name__}")
+    if claim.id in _REGISTRY and not replace and _REGISTRY[claim.id] is not claim:
+        raise ValueError(f"claim {claim.id!r} is already registered")
+    _REGISTRY[claim.id] = claim
+    return claim
+
+
+def unregister(claim_id: str) -> None:
+    """Remove a claim (used by tests and by user sessions)."""
+    _REGISTRY.pop(claim_id, None)
+
+
+def load_papers() -> None:
+    """Import every paper module once (each registers its claims on import)."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    for name in PAPER_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, in registration order (paper modules loaded first)."""
+    load_papers()
+    return list(_REGISTRY.values())
+
+
+def get(claim_id: str) -> Claim:
+    """The registered claim ``claim_id``; ``ValueError`` naming close ids otherwise."""
+    load_papers()
+    try:
+        return _REGISTRY[claim_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(claim_id, list(_REGISTRY), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see 'python -m verify list')"
+        raise ValueError(f"unknown claim id {claim_id!r}{hint}") from None

@@ -1,0 +1,1 @@
+"""xfd24 claims (Xu, Fazel, Du, NeurIPS 2024)."""
