@@ -12,7 +12,8 @@ together with an absolute error bound ``error`` on the computed margin
 Instance verdicts (:func:`instance_verdict`): an inequality HOLDS when
 ``m > error``, FAILS when ``m < -error`` and is UNDECIDED otherwise; an identity
 HOLDS when ``|lhs - rhs| <= error`` (equal within the error bound) and FAILS
-otherwise. A non-finite value or error is always UNDECIDED.
+otherwise. An exact evaluation (``error == 0``) of a non-strict inequality
+HOLDS at equality. A non-finite value or error is always UNDECIDED.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class Evaluation:
         instance tight (see :attr:`Claim.constant`).
     detail : dict
         JSON-serializable extras (links of a chain, step of a trajectory, ...).
+    signed_margin : float or None
+        The margin computed in higher precision before rounding the sides to
+        float (used when ``rhs - lhs`` in float64 would cancel).
     """
 
     lhs: float
@@ -59,6 +63,7 @@ class Evaluation:
     certified: bool = False
     constant: float | None = None
     detail: dict = field(default_factory=dict)
+    signed_margin: float | None = None
 
     def __post_init__(self):
         if self.relation not in RELATIONS:
@@ -75,6 +80,8 @@ class Evaluation:
     @property
     def margin(self) -> float:
         """Signed margin: positive when the claim holds on this instance."""
+        if self.signed_margin is not None:
+            return float(self.signed_margin)
         if self.relation == "<=":
             return float(self.rhs) - float(self.lhs)
         if self.relation == ">=":
@@ -115,7 +122,7 @@ def instance_verdict(ev: Evaluation) -> str:
     if ev.relation == "==":
         return HOLDS if abs(lhs - rhs) <= err else FAILS
     m = ev.margin
-    if m > err:
+    if m > err or (err == 0 and m == 0):  # exact evaluation: a non-strict inequality holds at equality
         return HOLDS
     if m < -err:
         return FAILS

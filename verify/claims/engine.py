@@ -1,0 +1,388 @@
+r"""Run a claim: instances, adversarial search, failure confirmation, verdict.
+
+Per claim (:func:`run_claim`):
+
+1. PROVEN candidates: ``claim.symbolic`` is passed to :func:`verify.symbolic.prove`.
+2. Every family yields ``count`` seeded instances (the rng is seeded from
+   ``(seed, crc32(claim.id), family index)``, so a run is reproducible);
+   instances outside ``claim.hypotheses`` are skipped.
+3. Adversarial search (inequalities with a ``search`` space): Nelder-Mead
+   from the worst instances found, minimizing the *log ratio*
+   :math:`\log(\text{rhs}/\text{lhs})` (``<=``) or :math:`\log(\text{lhs}/\text{rhs})`
+   (``>=``) when both sides are positive, the relative margin otherwise;
+   a fixed number of evaluations (not seconds), so that the same seed gives
+   the same report.
+4. Every float64 FAILS instance is re-evaluated with the mpmath path
+   (``dps``); only a certified FAILS counts. An unconfirmed failure becomes
+   UNDECIDED.
+5. Verdict: REFUTED if a certified instance FAILS (counterexample JSON
+   written), else PROVEN if the symbolic layer proved it, else SUPPORTED if
+   every instance HOLDS, else UNDECIDED.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import traceback
+import warnings
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .core import (FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED, Claim, Constant,
+                   Evaluation)
+
+COUNTEREXAMPLE_SCHEMA = "overmix-counterexample/1"
+_PROOF_CACHE: dict = {}
+
+
+@dataclass
+class InstanceRecord:
+    family: str
+    params: dict
+    evaluation: Evaluation | None
+    verdict: str
+    note: str = ""
+    float64: Evaluation | None = None  # the float64 evaluation when re-evaluated in mpmath
+
+    def to_json(self, with_params=True) -> dict:
+        out = {"family": self.family, "verdict": self.verdict, "note": self.note,
+               "evaluation": None if self.evaluation is None else self.evaluation.to_json()}
+        if with_params:
+            out["params"] = _jsonable(self.params)
+        if self.float64 is not None:
+            out["float64_evaluation"] = self.float64.to_json()
+        return out
+
+
+@dataclass
+class ClaimResult:
+    """Outcome of one claim: verdict, counts, worst instance, empirical constant."""
+
+    claim: Claim
+    verdict: str
+    instances: list = field(default_factory=list)
+    proof: dict | None = None
+    worst: InstanceRecord | None = None
+    empirical_constant: float | None = None
+    counterexample: str | None = None
+    seconds: float = 0.0
+    notes: list = field(default_factory=list)
+    seed: int = 0
+    dps: int = 30
+
+    def count(self, verdict) -> int:
+        return sum(1 for r in self.instances if r.verdict == verdict)
+
+    @property
+    def smallest_relative_margin(self):
+        if self.worst is None or self.worst.evaluation is None:
+            return None
+        return self.worst.evaluation.relative_margin
+
+    def to_json(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id, "paper": c.paper, "label": c.label, "kind": c.kind,
+            "statement": c.statement, "formalization": c.formalization, "reference": c.reference,
+            "verdict": self.verdict, "instances": len(self.instances),
+            "holds": self.count(HOLDS), "fails": self.count(FAILS), "undecided": self.count(UNDECIDED),
+            "smallest_relative_margin": _maybe(self.smallest_relative_margin),
+            "worst_instance": None if self.worst is None else self.worst.to_json(),
+            "constant": None if c.constant is None else {
+                "name": c.constant.name, "paper": c.constant.paper, "best": c.constant.best,
+                "empirical": _maybe(self.empirical_constant)},
+            "proof": self.proof, "counterexample": self.counterexample,
+            "notes": list(self.notes), "seed": self.seed, "dps": self.dps,
+            "seconds": round(self.seconds, 3),
+            "all_instances": [r.to_json(with_params=len(json.dumps(_jsonable(r.params))) < 4000)
+                              for r in self.instances],
+        }
+
+
+def _maybe(x):
+    return None if x is None else (float(x) if math.isfinite(float(x)) else str(float(x)))
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (np.floating, np.integer)):
+        return obj.item()
+    return obj
+
+
+def _rng(seed, claim_id, index):
+    return np.random.default_rng([int(seed), zlib.crc32(claim_id.encode()), int(index)])
+
+
+def evaluate_instance(claim: Claim, params: dict, family: str, *, dps=None) -> InstanceRecord:
+    """Evaluate one instance; an exception becomes an UNDECIDED record with the message."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ev = claim.evaluate(params, dps=dps)
+    except (ArithmeticError, ValueError, FloatingPointError, OverflowError) as exc:
+        return InstanceRecord(family, params, None, UNDECIDED, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug in a claim must not stop the report
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return InstanceRecord(family, params, None, UNDECIDED, f"error: {tb}")
+    return InstanceRecord(family, params, ev, ev.verdict)
+
+
+def search_objective(ev: Evaluation | None) -> float:
+    """Quantity the adversarial search minimizes (see module docstring)."""
+    if ev is None:
+        return math.inf
+    lhs, rhs = float(ev.lhs), float(ev.rhs)
+    if ev.relation == "==":
+        return -abs(lhs - rhs) / max(abs(lhs), abs(rhs), 1e-300)
+    if lhs > 0 and rhs > 0:
+        return math.log(rhs / lhs) if ev.relation == "<=" else math.log(lhs / rhs)
+    return ev.relative_margin
+
+
+def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0):
+    """Nelder-Mead over ``claim.search`` from the given params; returns new InstanceRecords."""
+    from scipy.optimize import minimize
+
+    space = claim.search
+    out = []
+    if space is None or evaluations <= 0:
+        return out
+    rng = _rng(seed, claim.id, 1000)
+    x0s = [space.encode(p) for p in starts]
+    x0s = [x for x in x0s if x is not None] or [space.sample(rng)]
+    per_start = max(10, evaluations // len(x0s))
+    for x0 in x0s:
+        best = {"f": math.inf, "rec": None}
+
+        def f(z):
+            params = space.decode(z)
+            if claim.hypotheses is not None and not claim.hypotheses(params):
+                return 1e6
+            rec = evaluate_instance(claim, params, "adversarial")
+            val = search_objective(rec.evaluation)
+            if not math.isfinite(val):
+                return 1e6
+            if val < best["f"]:
+                best["f"], best["rec"] = val, rec
+            return val
+
+        minimize(f, np.asarray(x0, float) + 1e-3 * rng.normal(size=len(x0)), method="Nelder-Mead",
+                 options={"maxfev": per_start, "xatol": 1e-6, "fatol": 1e-10})
+        if best["rec"] is not None:
+            out.append(best["rec"])
+    return out
+
+
+def _prove(symbolic_id):
+    if symbolic_id not in _PROOF_CACHE:
+        try:
+            from verify.symbolic import prove
+
+            p = prove(symbolic_id)
+            _PROOF_CACHE[symbolic_id] = {
+                "proven": bool(p.proven), "status": str(p.status), "scope": str(getattr(p, "scope", "")),
+                "detail": str(getattr(p, "detail", ""))[:2000]}
+        except Exception as exc:
+            _PROOF_CACHE[symbolic_id] = {"proven": False, "status": "ERROR", "scope": "",
+                                         "detail": f"{type(exc).__name__}: {exc}"}
+    return _PROOF_CACHE[symbolic_id]
+
+
+def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps: int = 30,
+              search_evaluations: int | None = None, budget: float | None = None,
+              out_dir=None, prove: bool = True, confirm_undecided: int = 2) -> ClaimResult:
+    """Evaluate ``claim`` on its families and search; return the :class:`ClaimResult`.
+
+    Parameters
+    ----------
+    instances : int or None
+        Instances per family (default ``claim.default_instances``).
+    seed : int
+    dps : int
+        Digits of the mpmath path used to confirm failures.
+    search_evaluations : int or None
+        Evaluations of the adversarial search (default ``4 * instances + 20``; 0 disables).
+    budget : float or None
+        Seconds; families and search stop early when exceeded (the report then
+        depends on machine speed, which is noted).
+    out_dir : path or None
+        Where ``counterexamples/<id>.json`` is written for a REFUTED claim.
+    confirm_undecided : int
+        How many UNDECIDED float64 instances to retry with the mpmath path.
+    """
+    start = time.perf_counter()
+    count = claim.default_instances if instances is None else int(instances)
+    result = ClaimResult(claim, UNDECIDED, seed=seed, dps=dps)
+    if prove and claim.symbolic:
+        result.proof = _prove(claim.symbolic)
+
+    def over_budget():
+        return budget is not None and time.perf_counter() - start > budget
+
+    records = []
+    for index, (name, family) in enumerate(sorted(claim.families.items())):
+        for params in family(_rng(seed, claim.id, index), count):
+            if over_budget():
+                result.notes.append(f"time budget {budget}s reached; instances truncated")
+                break
+            if claim.hypotheses is not None and not claim.hypotheses(params):
+                continue
+            records.append(evaluate_instance(claim, params, name))
+    if claim.search is not None and claim.kind in ("inequality",) and not over_budget():
+        n_eval = 4 * count + 20 if search_evaluations is None else int(search_evaluations)
+        ranked = sorted((r for r in records if r.evaluation is not None),
+                        key=lambda r: search_objective(r.evaluation))
+        starts = [r.params for r in ranked[:2]]
+        records.extend(adversarial_search(claim, starts, evaluations=n_eval, seed=seed))
+
+    # confirm float64 failures (and a few undecided ones) with the mpmath path
+    retried = 0
+    for i, rec in enumerate(records):
+        ev = rec.evaluation
+        if ev is None or ev.certified:
+            continue
+        if rec.verdict == FAILS or (rec.verdict == UNDECIDED and retried < confirm_undecided):
+            if rec.verdict == UNDECIDED:
+                retried += 1
+            new = evaluate_instance(claim, rec.params, rec.family, dps=dps)
+            new.float64 = ev
+            if new.evaluation is None:
+                new.evaluation = ev
+                new.verdict = UNDECIDED if rec.verdict == FAILS else rec.verdict
+                new.note = f"float64 {rec.verdict}; mpmath confirmation failed ({new.note})"
+            elif not new.evaluation.certified and new.verdict == FAILS:
+                new.verdict = UNDECIDED
+                new.note = "float64 FAILS not confirmed in arbitrary precision"
+            records[i] = new
+    result.instances = records
+    result.seconds = time.perf_counter() - start
+    _finish(result, out_dir)
+    return result
+
+
+def _finish(result: ClaimResult, out_dir):
+    claim, records = result.claim, result.instances
+    evaluated = [r for r in records if r.evaluation is not None]
+    failing = [r for r in evaluated if r.verdict == FAILS and r.evaluation.certified]
+    if evaluated:
+        result.worst = min(evaluated, key=lambda r: (r.verdict != FAILS, r.evaluation.relative_margin
+                                                     if r.evaluation.relation != "==" else
+                                                     -abs(r.evaluation.lhs - r.evaluation.rhs)))
+    if failing:
+        result.verdict = REFUTED
+        worst = min(failing, key=lambda r: r.evaluation.relative_margin)
+        result.worst = worst
+        if out_dir is not None:
+            result.counterexample = str(write_counterexample(result, worst, out_dir))
+    elif result.proof and result.proof.get("proven"):
+        result.verdict = PROVEN
+    elif records and all(r.verdict == HOLDS for r in records):
+        result.verdict = SUPPORTED
+    else:
+        result.verdict = UNDECIDED
+        if not records:
+            result.notes.append("no instance evaluated")
+    if claim.constant is not None:
+        vals = [r.evaluation.constant for r in evaluated
+                if r.evaluation.constant is not None and math.isfinite(r.evaluation.constant)
+                and r.verdict != UNDECIDED]
+        if vals:
+            result.empirical_constant = min(vals) if claim.constant.best == "min" else max(vals)
+
+
+def write_counterexample(result: ClaimResult, rec: InstanceRecord, out_dir) -> Path:
+    """Write the counterexample JSON (schema ``overmix-counterexample/1``)."""
+    folder = Path(out_dir) / "counterexamples"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{result.claim.id}.json"
+    data = {"schema": COUNTEREXAMPLE_SCHEMA, "claim": result.claim.id,
+            "statement": result.claim.statement, "formalization": result.claim.formalization,
+            "family": rec.family, "params": _jsonable(rec.params), "seed": result.seed,
+            "dps": result.dps if rec.evaluation.certified else None,
+            "evaluation": rec.evaluation.to_json(),
+            "float64_evaluation": None if rec.float64 is None else rec.float64.to_json()}
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def replay(path, *, claim: Claim | None = None) -> dict:
+    """Re-evaluate a counterexample file; returns ``{"claim", "float64", "mpmath", "verdict"}``.
+
+    ``claim`` defaults to the registered claim named in the file (pass it for
+    an unregistered user claim).
+    """
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise ValueError(f"replay: cannot read {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"replay: {path} is not JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or data.get("schema") != COUNTEREXAMPLE_SCHEMA:
+        raise ValueError(f"replay: {path} is not an overmix counterexample (schema {COUNTEREXAMPLE_SCHEMA})")
+    if claim is None:
+        from .registry import get
+
+        claim = get(data["claim"])
+    dps = int(data.get("dps") or 30)
+    fast = evaluate_instance(claim, data["params"], data.get("family", "replay"))
+    precise = evaluate_instance(claim, data["params"], data.get("family", "replay"), dps=dps)
+    confirmed = precise.evaluation is not None and precise.evaluation.certified and precise.verdict == FAILS
+    return {"claim": claim.id, "params": data["params"], "float64": fast, "mpmath": precise,
+            "verdict": REFUTED if confirmed else (precise.verdict if precise.evaluation else UNDECIDED)}
+
+
+def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_tilde_sq",),
+                    families=None, hypotheses=None, search=None, constant: Constant | None = None,
+                    constant_of=None, paper="user", label="user claim", default_instances=6,
+                    formalization="user-supplied", reference="") -> Claim:
+    r"""A mixture inequality from two functions of the population inputs.
+
+    ``lhs(q)`` and ``rhs(q)`` receive the :func:`~verify.claims.inputs.mixture_inputs`
+    dict ``q`` (``q["psi_tilde_sq"]``, ``q["U"]``, ``q["mu_max"]``, ``q["d"]``, ...,
+    all :class:`~verify.claims.approx.Approx`) and return Approx (or float)
+    values; errors propagate automatically. ``constant_of(q)`` optionally gives
+    the per-instance tight constant.
+
+    Examples
+    --------
+    Lemma 11 with a conjectured constant 1/400 instead of 1/40000::
+
+        from verify.claims import approx, user_inequality, run_claim, families
+        def rhs(q):
+            d = q["d"]
+            return (approx.exp(-8 * q["U"]) * q["spread"] ** 2
+                    / (400 * d * (1 + 2 * q["mu_max"] * d ** 0.5) ** 2))
+        claim = user_inequality("me.lemma11_sharp", "lemma 11 with 1/400",
+                                lambda q: q["psi_tilde_sq"], rhs, relation=">=",
+                                families={"random": families.random_mixtures()})
+        print(run_claim(claim).verdict)
+    """
+    from .core import Claim as _Claim
+    from .families import random_mixtures
+    from .inputs import mixture_inputs
+
+    def evaluate(params, *, dps=None):
+        q = mixture_inputs(params, quantities, dps=dps)
+        const = None
+        if constant_of is not None:
+            c = constant_of(q)
+            const = float(getattr(c, "value", c))
+        return Evaluation.from_approx(lhs(q), rhs(q), relation, method=q.method,
+                                      certified=q.certified, constant=const)
+
+    return _Claim(id=id, paper=paper, label=label, statement=statement, kind="inequality",
+                  evaluate=evaluate, families=families or {"random": random_mixtures()},
+                  hypotheses=hypotheses, search=search, constant=constant,
+                  formalization=formalization, reference=reference,
+                  default_instances=default_instances)

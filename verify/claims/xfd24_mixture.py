@@ -1,0 +1,364 @@
+r"""xfd24 statements about population quantities of a mixture (identities and inequalities).
+
+Every side is an :class:`~verify.claims.approx.Approx`: population values
+carry the engine's error estimate (float64 quadrature, or the mpmath
+reference when ``dps`` is given), closed-form values their float64 rounding.
+Notation: ``q = mixture_inputs(params, ...)``; ``q["psi_tilde_sq"]`` is
+:math:`E|\tilde\psi|^2`, ``q["spread"]`` :math:`\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2`,
+``q["U"]``, ``q["mu_max"]``, ``q["pi_min"]``, ``q["d"]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import approx
+from .approx import Approx
+from .core import Claim, Constant, Evaluation
+from .families import MixtureSearch, fixed, random_means, random_mixtures, random_weights
+from .inputs import mixture_from_params, mixture_inputs
+
+
+def _ineq(lhs, rhs, relation, q, constant=None, **detail):
+    return Evaluation.from_approx(lhs, rhs, relation, method=q.method, certified=q.certified,
+                                  constant=None if constant is None else float(Approx.lift(constant).value),
+                                  detail=detail)
+
+
+# ---------------------------------------------------------------- Lemma 11
+def eval_lemma11(params, *, dps=None):
+    r"""Lemma 11 (xfd24 eq. (9)):
+
+    .. math:: E|\tilde\psi|^2 \ge \frac{e^{-8U}}{40000\, d\,(1+2\mu_{max}\sqrt d)^2}
+              \Big(\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2\Big)^2.
+
+    Instance constant: :math:`E|\tilde\psi|^2 \cdot d(1+2\mu_{max}\sqrt d)^2 e^{8U} / (\cdot)^2`.
+    """
+    q = mixture_inputs(params, ("psi_tilde_sq",), dps=dps)
+    d = q["d"]
+    shape = approx.exp(-8 * q["U"]) * q["spread"] ** 2 / (d * (1 + 2 * q["mu_max"] * math.sqrt(d)) ** 2)
+    return _ineq(q["psi_tilde_sq"], shape / 40000, ">=", q, constant=q["psi_tilde_sq"] / shape)
+
+
+def _case1(params):
+    mu = np.asarray(params["means"], float)
+    norms = np.linalg.norm(mu, axis=1)
+    i = int(np.argmax(norms))
+    return bool(np.any(np.linalg.norm(mu - mu[i], axis=1) >= norms[i] / 2)) and norms[i] > 0
+
+
+def _case2(params):
+    mu = np.asarray(params["means"], float)
+    norms = np.linalg.norm(mu, axis=1)
+    i = int(np.argmax(norms))
+    return bool(np.all(np.linalg.norm(mu - mu[i], axis=1) < norms[i] / 2))
+
+
+def eval_lemma12(params, *, dps=None):
+    r"""Lemma 12, case 1 (explicit constant of the appendix):
+
+    .. math:: E|\tilde\psi|^2 \ge \frac{e^{-8U}\pi_{min}^2\mu_{max}^4}{2560000\, d(1+2\mu_{max}\sqrt d)^2}.
+    """
+    q = mixture_inputs(params, ("psi_tilde_sq",), dps=dps)
+    d = q["d"]
+    shape = approx.exp(-8 * q["U"]) * q["pi_min"] ** 2 * q["mu_max"] ** 4 / (d * (1 + 2 * q["mu_max"] * math.sqrt(d)) ** 2)
+    return _ineq(q["psi_tilde_sq"], shape / 2560000, ">=", q, constant=q["psi_tilde_sq"] / shape)
+
+
+def eval_lemma12_case2(params, *, dps=None):
+    r"""Lemma 20 (case 2 of Lemma 12): :math:`E|\tilde\psi|^2 \ge \mu_{max}^2/4`."""
+    q = mixture_inputs(params, ("psi_tilde_sq",), dps=dps)
+    m2 = q["mu_max"] ** 2
+    return _ineq(q["psi_tilde_sq"], m2 / 4, ">=", q, constant=q["psi_tilde_sq"] / m2)
+
+
+def eval_lemma19(params, *, dps=None):
+    r"""Lemma 19: :math:`\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2 \ge \pi_{min}\mu_{max}^2/8` (closed form)."""
+    q = mixture_inputs(params, (), dps=None)
+    shape = q["pi_min"] * q["mu_max"] ** 2
+    ev = _ineq(q["spread"], shape / 8, ">=", q, constant=q["spread"] / shape)
+    return Evaluation(ev.lhs, ev.rhs, ev.error, ">=", method="float64 closed form (rounding bounds)",
+                      certified=True, constant=ev.constant)
+
+
+def eval_thm14(params, *, dps=None):
+    r"""Theorem 14: :math:`L(\mu) \le \sum_i \pi_i|\mu_i|^2/2 \le \mu_{max}^2/2`.
+
+    Both links are checked; the evaluation reports the first (the second is
+    closed form and its margin is in ``detail``). Instance constant
+    :math:`L / \sum_i\pi_i|\mu_i|^2` (paper: 1/2).
+    """
+    q = mixture_inputs(params, ("loss",), dps=dps)
+    s = q["sum_pi_mu_sq"]
+    second = q["mu_max"] ** 2 / 2 - s / 2
+    ev = _ineq(q["loss"], s / 2, "<=", q, constant=q["loss"] / s if s.value > 0 else None,
+               second_link_margin=second.value, second_link_error=second.error)
+    if second.value < -second.error:  # cannot happen; reported rather than hidden
+        return Evaluation(s.value / 2, q["mu_max"].value ** 2 / 2, second.error, "<=", method=ev.method,
+                          certified=True, detail={"link": "second"})
+    return ev
+
+
+def thm14_variant(factor: float):
+    r"""Theorem 14 with the constant 1/2 replaced by ``factor`` (for tests of REFUTED)."""
+    def evaluate(params, *, dps=None):
+        q = mixture_inputs(params, ("loss",), dps=dps)
+        return _ineq(q["loss"], q["sum_pi_mu_sq"] * factor, "<=", q, constant=q["loss"] / q["sum_pi_mu_sq"])
+    return evaluate
+
+
+# ---------------------------------------------------------------- Theorem 13
+def _norm_rows(rows):
+    return [approx.norm(r) for r in rows]
+
+
+def eval_thm13(params, *, dps=None):
+    r"""Theorem 13 (eq. (7)): for :math:`|\delta_i| \le 1/\max(6d, 2|\mu_i|)` and every i,
+
+    .. math:: |\nabla_{\mu_i}L(\mu+\delta) - \nabla_{\mu_i}L(\mu)|
+              \le n\mu_{max}(30\sqrt d + 4\mu_{max})|\delta_i| + \sum_k|\delta_k|,
+
+    :math:`\mu_{max}` taken at :math:`\mu`. The worst i (largest lhs/rhs) is reported;
+    instance constant = that ratio (paper: 1).
+    """
+    delta = np.asarray(params["delta"], float)
+    q0 = mixture_inputs(params, ("gradient",), dps=dps)
+    mix = q0["mixture"]
+    q1 = mixture_inputs(mix.with_means(mix.means + delta), ("gradient",), dps=dps)
+    n, d = mix.n, mix.d
+    dn = [approx.norm(Approx.exact(x) for x in row) for row in delta]
+    total = sum(dn, Approx(0.0))
+    mm = q0["mu_max"]
+    worst = None
+    for i in range(n):
+        lhs = approx.norm(q1["gradient"][i][a] - q0["gradient"][i][a] for a in range(d))
+        rhs = n * mm * (30 * math.sqrt(d) + 4 * mm) * dn[i] + total
+        ratio = lhs.value / rhs.value if rhs.value > 0 else math.inf
+        if worst is None or ratio > worst[0]:
+            worst = (ratio, i, lhs, rhs)
+    ratio, i, lhs, rhs = worst
+    return _ineq(lhs, rhs, "<=", q0, constant=ratio, component=i)
+
+
+def _thm13_ok(params):
+    mu = np.asarray(params["means"], float)
+    delta = np.asarray(params["delta"], float)
+    d = mu.shape[1]
+    bound = 1.0 / np.maximum(6 * d, 2 * np.linalg.norm(mu, axis=1))
+    return bool(np.all(np.linalg.norm(delta, axis=1) <= bound * (1 + 1e-12)))
+
+
+def _add_delta(rng, params):
+    mu = np.asarray(params["means"], float)
+    n, d = mu.shape
+    bound = 1.0 / np.maximum(6 * d, 2 * np.linalg.norm(mu, axis=1))
+    # delta in the span of the means (keeps dim span(mu, mu+delta) small)
+    basis = np.linalg.svd(mu, full_matrices=False)[2][: max(1, min(2, np.linalg.matrix_rank(mu)))]
+    dirs = rng.normal(size=(n, basis.shape[0])) @ basis
+    dirs /= np.maximum(np.linalg.norm(dirs, axis=1, keepdims=True), 1e-300)
+    params["delta"] = (dirs * (bound * rng.uniform(0.2, 1.0, size=n))[:, None]).tolist()
+    return params
+
+
+def _thm13_finish(params, extra):
+    mu = np.asarray(params["means"], float)
+    n, d = mu.shape
+    bound = 1.0 / np.maximum(6 * d, 2 * np.linalg.norm(mu, axis=1))
+    raw = np.zeros((n, d))
+    r = min(2, d)
+    raw[:, :r] = np.asarray(extra, float).reshape(n, r)
+    scale = np.tanh(np.linalg.norm(raw, axis=1))  # |delta_i| = bound_i * tanh(|raw_i|) < bound_i
+    unit = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-300)
+    params["delta"] = (unit * (bound * scale)[:, None]).tolist()
+    return params
+
+
+# ---------------------------------------------------------------- Lemma 15
+def _lemma15_ok(params):
+    mu = np.asarray(params["means"], float)
+    norms = np.linalg.norm(mu, axis=1)
+    d = mu.shape[1]
+    return mu.shape[0] >= 3 and norms[0] >= 10 * math.sqrt(d) and norms[1] >= 10 * math.sqrt(d) \
+        and bool(np.all(norms[2:] <= math.sqrt(d)))
+
+
+def _lemma15_family(rng, count):
+    out = []
+    for _ in range(count):
+        n, d = int(rng.integers(3, 5)), int(rng.integers(1, 5))
+        r = min(2, d)
+        mu = np.zeros((n, d))
+        for i in range(n):
+            v = rng.normal(size=r)
+            v /= np.linalg.norm(v)
+            radius = rng.uniform(10, 13) * math.sqrt(d) if i < 2 else rng.uniform(0, 1) * math.sqrt(d)
+            mu[i, :r] = radius * v
+        out.append({"weights": random_weights(rng, n), "means": mu.tolist()})
+    return out
+
+
+def eval_lemma15(params, *, dps=None):
+    r"""Lemma 15: if :math:`|\mu_1|,|\mu_2| \ge 10\sqrt d` and :math:`|\mu_k| \le \sqrt d` (k >= 3),
+
+    .. math:: |\nabla_{\mu_i}L| \le 2\sum_{k\ge3}|\mu_k| + 2e^{-d}(|\mu_1|+|\mu_2|)\quad\forall i.
+
+    Worst i reported; instance constant :math:`2|\nabla_{\mu_i}L|/\text{rhs}` (paper: 2).
+    """
+    q = mixture_inputs(params, ("gradient",), dps=dps)
+    d, n = q["d"], q["n"]
+    norms = q["norms"]
+    rhs = 2 * sum(norms[2:], Approx(0.0)) + 2 * math.exp(-d) * (norms[0] + norms[1])
+    worst = None
+    for i in range(n):
+        lhs = approx.norm(q["gradient"][i])
+        ratio = 2 * lhs.value / rhs.value
+        if worst is None or ratio > worst[0]:
+            worst = (ratio, i, lhs)
+    ratio, i, lhs = worst
+    return _ineq(lhs, rhs, "<=", q, constant=ratio, component=i)
+
+
+# ---------------------------------------------------------------- identities
+def _vector_identity(a_rows, b_rows, q, **detail):
+    """Worst component of a vector identity a == b (largest |a-b| - error)."""
+    worst = None
+    for i, (ra, rb) in enumerate(zip(a_rows, b_rows)):
+        for k, (x, y) in enumerate(zip(ra, rb)):
+            gap = abs(x.value - y.value) - (x.error + y.error)
+            if worst is None or gap > worst[0]:
+                worst = (gap, x, y, (i, k))
+    _, x, y, where = worst
+    return Evaluation.from_approx(x, y, "==", method=q.method, certified=q.certified,
+                                  detail={"component": list(where), **detail})
+
+
+def eval_lemma9(params, *, dps=None):
+    r"""Lemma 9: :math:`E[\psi_i(x)(\mu_i - x)] = E[\psi_i(x)\sum_k\psi_k(x)\mu_k]` (Stein's identity)."""
+    q = mixture_inputs(params, ("gradient", "gradient_stein"), dps=dps)
+    return _vector_identity(q["gradient"], q["gradient_stein"], q)
+
+
+def eval_cor10(params, *, dps=None):
+    r"""Corollary 10: :math:`\langle\nabla L(\mu), \mu\rangle = E|\tilde\psi(x)|^2`."""
+    q = mixture_inputs(params, ("gradient", "psi_tilde_sq"), dps=dps)
+    mu = q["mixture"].means
+    inner = sum((g * Approx.exact(m) for grow, mrow in zip(q["gradient"], mu) for g, m in zip(grow, mrow)),
+                Approx(0.0))
+    return Evaluation.from_approx(inner, q["psi_tilde_sq"], "==", method=q.method, certified=q.certified)
+
+
+def eval_fact1(params, *, dps=None):
+    r"""Fact 1: :math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i - x)]`.
+
+    The left side is a Richardson-extrapolated central difference of the
+    engine's loss, :math:`D = (4D_{h/2} - D_h)/3`, with error estimate
+    :math:`|D_{h/2} - D_h|/3 + 3\,e_L/h` (``e_L`` the loss error); the right
+    side the engine's gradient. The mpmath path uses the reference loss and
+    gradient at ``dps`` digits with :math:`h = 10^{-dps/5}`.
+    """
+    mix = mixture_from_params(params)
+    q = mixture_inputs(mix, ("gradient",), dps=dps)
+    h = 1e-3 if dps is None else 10.0 ** (-dps / 5)
+    loss = lambda m: mixture_inputs(mix.with_means(m), ("loss",), dps=dps)["loss"]
+    fd_rows = []
+    for i in range(mix.n):
+        row = []
+        for a in range(mix.d):
+            def central(step):
+                e = np.zeros_like(mix.means)
+                e[i, a] = step
+                lp, lm = loss(mix.means + e), loss(mix.means - e)
+                return (lp.value - lm.value) / (2 * step), (lp.error + lm.error) / (2 * step)
+            d1, e1 = central(h)
+            d2, e2 = central(h / 2)
+            val = (4 * d2 - d1) / 3
+            row.append(Approx(val, abs(d2 - d1) / 3 + (4 * e2 + e1) / 3 + 1e-15 * abs(val)))
+        fd_rows.append(row)
+    ev = _vector_identity(fd_rows, q["gradient"], q, fd_step=h)
+    return Evaluation(ev.lhs, ev.rhs, ev.error, "==", method=q.method + " + Richardson central differences",
+                      certified=False, detail=ev.detail)
+
+
+# ---------------------------------------------------------------- families
+def _cluster(rng, count):
+    """Case-2 configurations: all means within mu_max/2 of the largest one."""
+    out = []
+    while len(out) < count:
+        n, d = int(rng.integers(2, 4)), int(rng.integers(1, 4))
+        r = min(2, d)
+        center = np.zeros(d)
+        v = rng.normal(size=r)
+        center[:r] = v / np.linalg.norm(v) * rng.uniform(0.2, 3.0)
+        mu = np.tile(center, (n, 1))
+        mu[:, :r] += rng.normal(size=(n, r)) * 0.25 * np.linalg.norm(center) * rng.uniform(0.1, 1)
+        p = {"weights": random_weights(rng, n), "means": mu.tolist()}
+        if _case2(p):
+            out.append(p)
+    return out
+
+
+SPECIAL = fixed(
+    {"weights": [0.5, 0.5], "means": [[1.0], [-1.0]]},
+    {"weights": [0.5, 0.5], "means": [[0.3, 0.0], [-0.3, 0.0]]},
+    {"weights": [1 / 3, 1 / 3, 1 / 3], "means": [[1.0, 0.0], [-0.5, 0.8660254037844386], [-0.5, -0.8660254037844386]]},
+    {"weights": [0.05, 0.2, 0.75], "means": [[2.0, 0.0], [0.0, 0.0], [-0.1, 0.3]]},
+    {"weights": [0.2, 0.3, 0.5], "means": [[1, 0.5], [-0.7, 0.2], [0.1, -0.4]]},
+)
+RANDOM = random_mixtures(n=(2, 3), d=(1, 4), scale=2.0)
+SMALL = random_mixtures(n=(2, 3), d=(1, 3), scale=0.8)
+REF = "xfd24 (Xu, Fazel, Du, NeurIPS 2024)"
+
+
+def _claim(id_, label, statement, kind, fn, *, families=None, **kw):
+    return Claim(id=id_, paper="xfd24", label=label, statement=statement, kind=kind, evaluate=fn,
+                 families=families if families is not None else {"random": RANDOM, "special": SPECIAL}, **kw)
+
+
+CLAIMS_IDENTITIES = [
+    _claim("xfd24.fact1", "Fact 1", "grad_{mu_i} L(mu) = E_x[psi_i(x)(mu_i - x)]", "identity", eval_fact1,
+           families={"random": SMALL}, symbolic="xfd24.fact1", default_instances=3,
+           reference=f"{REF}, Fact 1 (section 3)",
+           formalization="float64 check compares the engine gradient with Richardson differences of the engine loss"),
+    _claim("xfd24.lemma9", "Lemma 9", "grad_{mu_i} L(mu) = E_x[psi_i(x) sum_k psi_k(x) mu_k]", "identity",
+           eval_lemma9, symbolic="xfd24.lemma9", reference=f"{REF}, Lemma 9"),
+    _claim("xfd24.cor10", "Corollary 10", "<grad L(mu), mu> = E_x |psi~(x)|^2", "identity", eval_cor10,
+           symbolic="xfd24.cor10", reference=f"{REF}, Corollary 10"),
+]
+
+CLAIMS_INEQUALITIES = [
+    _claim("xfd24.lemma11", "Lemma 11",
+           "E|psi~|^2 >= exp(-8U) / (40000 d (1 + 2 mu_max sqrt(d))^2) * (sum_{i,j} pi_i pi_j |mu_i - mu_j|^2)^2",
+           "inequality", eval_lemma11, families={"random": RANDOM, "small": SMALL, "special": SPECIAL},
+           search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/40000", 1 / 40000, "min"),
+           reference=f"{REF}, Lemma 11 / eq. (9)"),
+    _claim("xfd24.lemma12", "Lemma 12 (case 1)",
+           "if exists k: |mu_k - mu_imax| >= mu_max/2: E|psi~|^2 >= exp(-8U) pi_min^2 mu_max^4 / (2560000 d (1 + 2 mu_max sqrt(d))^2)",
+           "inequality", eval_lemma12, families={"random": RANDOM, "small": SMALL, "special": SPECIAL},
+           hypotheses=_case1, search=MixtureSearch(n=3, d=2, max_mean=3.0),
+           constant=Constant("1/2560000", 1 / 2560000, "min"), reference=f"{REF}, Lemma 12, appendix case 1"),
+    _claim("xfd24.lemma12.case2", "Lemma 12 (case 2) = Lemma 20",
+           "if for all k: |mu_imax - mu_k| < mu_max/2: E|psi~|^2 >= mu_max^2/4", "inequality", eval_lemma12_case2,
+           families={"cluster": _cluster}, hypotheses=_case2, search=MixtureSearch(n=3, d=2, max_mean=3.0),
+           constant=Constant("1/4", 0.25, "min"), reference=f"{REF}, Lemma 20"),
+    _claim("xfd24.lemma19", "Lemma 19",
+           "if exists k: |mu_k - mu_imax| >= mu_max/2: sum_{i,j} pi_i pi_j |mu_i - mu_j|^2 >= pi_min mu_max^2/8",
+           "inequality", eval_lemma19, families={"random": RANDOM, "special": SPECIAL}, hypotheses=_case1,
+           search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/8", 0.125, "min"),
+           default_instances=20, reference=f"{REF}, Lemma 19"),
+    _claim("xfd24.thm13", "Theorem 13",
+           "|delta_i| <= 1/max(6d, 2|mu_i|) => |grad_i L(mu+delta) - grad_i L(mu)| <= n mu_max (30 sqrt(d) + 4 mu_max) |delta_i| + sum_k |delta_k|",
+           "inequality", eval_thm13,
+           families={"random": random_mixtures(n=(2, 3), d=(1, 3), scale=2.0, extra=_add_delta)},
+           hypotheses=_thm13_ok, search=MixtureSearch(n=2, d=2, max_mean=3.0, n_extra=4, finish=_thm13_finish),
+           constant=Constant("factor 1", 1.0, "max"), default_instances=4,
+           reference=f"{REF}, Theorem 13 / eq. (7)", formalization="as printed; mu_max at mu; lhs/rhs reported"),
+    _claim("xfd24.thm14", "Theorem 14", "L(mu) <= sum_i pi_i |mu_i|^2 / 2 <= mu_max^2 / 2", "inequality",
+           eval_thm14, search=MixtureSearch(n=2, d=1, max_mean=3.0), constant=Constant("1/2", 0.5, "max"),
+           reference=f"{REF}, Theorem 14"),
+    _claim("xfd24.lemma15", "Lemma 15",
+           "|mu_1|,|mu_2| >= 10 sqrt(d), |mu_3..n| <= sqrt(d) => |grad_i L| <= 2 sum_{k>=3} |mu_k| + 2 exp(-d)(|mu_1| + |mu_2|)",
+           "inequality", eval_lemma15, families={"random": _lemma15_family}, hypotheses=_lemma15_ok,
+           constant=Constant("2", 2.0, "max"), default_instances=4, reference=f"{REF}, Lemma 15"),
+]
