@@ -1,7 +1,19 @@
 """Command line of overmix: ``python -m verify [COMMAND] ...``.
 
-Bad input prints one line ``error: ...`` to stderr and exits with status 2,
-never a traceback.
+Commands
+--------
+(none)       run every registered claim, print the verdict table, write
+             ``report.json`` / ``report.md`` to ``--out`` (default ``overmix-report/``)
+list         list the registered claims
+check ID...  run the given claims (same options, same outputs)
+replay FILE  re-evaluate a counterexample file (float64 and mpmath)
+engines      agreement table of the population engines on the built-in example
+quantities   population quantities of one mixture from one engine
+
+Exit status: 0 when the run completed (a REFUTED claim is a finding, not a
+crash); with ``--strict``, 1 if any claim is REFUTED or UNDECIDED; bad input
+prints one line ``error: ...`` to stderr and exits with status 2, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -9,14 +21,68 @@ from __future__ import annotations
 import argparse
 import sys
 
+DEFAULT_OUT = "overmix-report"
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise ValueError(message)
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _nonneg_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _add_run_options(p, suppress=False):
+    d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
+    p.add_argument("--out", default=d(DEFAULT_OUT), help=f"output folder (default {DEFAULT_OUT}/)")
+    p.add_argument("--seed", type=_nonneg_int, default=d(0), help="seed of every instance family (default 0)")
+    p.add_argument("--instances", type=_positive_int, default=d(None),
+                   help="instances per family (default: each claim's own)")
+    p.add_argument("--dps", type=_dps, default=d(30), help="digits of the mpmath confirmation (default 30)")
+    p.add_argument("--budget", type=_positive_float, default=d(None),
+                   help="seconds per claim (families and search stop early; results then depend on speed)")
+    p.add_argument("--strict", action="store_true", default=d(False),
+                   help="exit 1 if any claim is REFUTED or UNDECIDED")
+    p.add_argument("--no-progress", action="store_true", default=d(False), help="no progress bar on stderr")
+
+
+def _dps(text):
+    value = _positive_int(text)
+    if value < 15:
+        raise argparse.ArgumentTypeError(f"expected at least 15 digits, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description=__doc__.splitlines()[0])
+    _add_run_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     q = sub.add_parser("quantities", help="L, grad L, E|psi~|^2, E psi_i with error estimates from one engine")
     q.add_argument("--weights", required=True, help="comma-separated weights, e.g. 0.2,0.3,0.5")
@@ -27,19 +93,78 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     sub.add_parser("engines", help="agreement table of all engines on the built-in example")
+    sub.add_parser("list", help="list the registered claims")
+    c = sub.add_parser("check", help="run the given claims")
+    c.add_argument("ids", nargs="+", metavar="ID")
+    _add_run_options(c, suppress=True)
+    r = sub.add_parser("replay", help="re-evaluate a counterexample JSON file")
+    r.add_argument("file")
     return parser
 
 
-def main(argv=None) -> int:
-    from .quantities_cli import agreement_table, run_quantities
+def _run(args, claims) -> int:
+    from .report import format_table, run_report, write_report
 
+    report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances, budget=args.budget,
+                        out_dir=args.out, progress=not args.no_progress)
+    jpath, mpath = write_report(report, args.out)
+    print(format_table(report))
+    print(f"wrote {jpath} and {mpath}")
+    if args.strict and any(c["verdict"] in ("REFUTED", "UNDECIDED") for c in report["claims"]):
+        return 1
+    return 0
+
+
+def _list() -> int:
+    from .claims import all_claims
+    from .claims.registry import LOAD_ERRORS
+
+    claims = all_claims()
+    width = max(len(c.id) for c in claims) if claims else 0
+    for c in claims:
+        print(f"{c.id.ljust(width)}  {c.kind:<10}  {c.statement}")
+    for name, err in LOAD_ERRORS.items():
+        print(f"(paper module {name} failed to load: {err})")
+    return 0
+
+
+def _replay(path) -> int:
+    from .claims.engine import replay
+
+    out = replay(path)
+    print(f"claim {out['claim']}: {out['verdict']}")
+    for label in ("float64", "mpmath"):
+        rec = out[label]
+        if rec.evaluation is None:
+            print(f"  {label}: not evaluated ({rec.note})")
+        else:
+            ev = rec.evaluation
+            print(f"  {label}: {rec.verdict}  lhs={ev.lhs:.12g} {ev.relation} rhs={ev.rhs:.12g}  "
+                  f"margin={ev.margin:.4g}  error<={ev.error:.3g}  ({ev.method})")
+    return 0
+
+
+def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "quantities":
+            from .quantities_cli import run_quantities
+
             return run_quantities(args)
-        print(agreement_table())
-        return 0
-    except (ValueError, ArithmeticError) as exc:
+        if args.command == "engines":
+            from .quantities_cli import agreement_table
+
+            print(agreement_table())
+            return 0
+        if args.command == "list":
+            return _list()
+        if args.command == "replay":
+            return _replay(args.file)
+        from .claims import all_claims, get
+
+        claims = [get(i) for i in dict.fromkeys(args.ids)] if args.command == "check" else all_claims()
+        return _run(args, claims)
+    except (ValueError, ArithmeticError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -150,12 +150,21 @@ def search_objective(ev: Evaluation | None) -> float:
     return ev.relative_margin
 
 
-def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0):
-    """Nelder-Mead over ``claim.search`` from the given params; returns new InstanceRecords."""
+class _SearchTimeout(Exception):
+    pass
+
+
+def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0, seconds=None, notes=None):
+    """Nelder-Mead over ``claim.search`` from the given params; returns new InstanceRecords.
+
+    ``seconds`` caps the wall time (a safety net against slow instances; when
+    it triggers, a note says so and the result may depend on machine speed).
+    """
     from scipy.optimize import minimize
 
     space = claim.search
     out = []
+    deadline = None if seconds is None else time.perf_counter() + seconds
     if space is None or evaluations <= 0:
         return out
     rng = _rng(seed, claim.id, 1000)
@@ -166,6 +175,8 @@ def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0):
         best = {"f": math.inf, "rec": None}
 
         def f(z):
+            if deadline is not None and time.perf_counter() > deadline:
+                raise _SearchTimeout
             params = space.decode(z)
             if claim.hypotheses is not None and not claim.hypotheses(params):
                 return 1e6
@@ -177,10 +188,16 @@ def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0):
                 best["f"], best["rec"] = val, rec
             return val
 
-        minimize(f, np.asarray(x0, float) + 1e-3 * rng.normal(size=len(x0)), method="Nelder-Mead",
-                 options={"maxfev": per_start, "xatol": 1e-6, "fatol": 1e-10})
+        try:
+            minimize(f, np.asarray(x0, float) + 1e-3 * rng.normal(size=len(x0)), method="Nelder-Mead",
+                     options={"maxfev": per_start, "xatol": 1e-6, "fatol": 1e-10})
+        except _SearchTimeout:
+            if notes is not None:
+                notes.append(f"adversarial search stopped at its {seconds:g}s wall-time cap")
         if best["rec"] is not None:
             out.append(best["rec"])
+        if deadline is not None and time.perf_counter() > deadline:
+            break
     return out
 
 
@@ -201,7 +218,8 @@ def _prove(symbolic_id):
 
 def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps: int = 30,
               search_evaluations: int | None = None, budget: float | None = None,
-              out_dir=None, prove: bool = True, confirm_undecided: int = 2) -> ClaimResult:
+              out_dir=None, prove: bool = True, confirm_undecided: int = 2,
+              search_seconds: float | None = 10.0) -> ClaimResult:
     """Evaluate ``claim`` on its families and search; return the :class:`ClaimResult`.
 
     Parameters
@@ -220,6 +238,8 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         Where ``counterexamples/<id>.json`` is written for a REFUTED claim.
     confirm_undecided : int
         How many UNDECIDED float64 instances to retry with the mpmath path.
+    search_seconds : float or None
+        Wall-time cap of the adversarial search (noted in the result when hit).
     """
     start = time.perf_counter()
     count = claim.default_instances if instances is None else int(instances)
@@ -244,7 +264,12 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         ranked = sorted((r for r in records if r.evaluation is not None),
                         key=lambda r: search_objective(r.evaluation))
         starts = [r.params for r in ranked[:2]]
-        records.extend(adversarial_search(claim, starts, evaluations=n_eval, seed=seed))
+        cap = search_seconds
+        if budget is not None:
+            left = budget - (time.perf_counter() - start)
+            cap = left if cap is None else min(cap, left)
+        records.extend(adversarial_search(claim, starts, evaluations=n_eval, seed=seed, seconds=cap,
+                                          notes=result.notes))
 
     # confirm float64 failures (and a few undecided ones) with the mpmath path
     retried = 0

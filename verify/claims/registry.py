@@ -9,6 +9,7 @@ from .core import Claim
 PAPER_MODULES = ("xfd24", "alp25", "zxfd25", "wcf26")
 _REGISTRY: dict[str, Claim] = {}
 _LOADED = False
+LOAD_ERRORS: dict[str, str] = {}  # paper module -> error message (reported, never hidden)
 
 
 def register(claim: Claim, *, replace: bool = False) -> Claim:
@@ -31,13 +32,20 @@ def unregister(claim_id: str) -> None:
 
 
 def load_papers() -> None:
-    """Import every paper module once (each registers its claims on import)."""
+    """Import every paper module once (each registers its claims on import).
+
+    A module that fails to import is recorded in :data:`LOAD_ERRORS` (the
+    report lists it) instead of stopping the run.
+    """
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
     for name in PAPER_MODULES:
-        importlib.import_module(f"{__package__}.{name}")
+        try:
+            importlib.import_module(f"{__package__}.{name}")
+        except Exception as exc:  # one broken paper module must not hide the others' verdicts
+            LOAD_ERRORS[name] = f"{type(exc).__name__}: {exc}"
 
 
 def all_claims() -> list[Claim]:

@@ -250,35 +250,41 @@ def eval_cor10(params, *, dps=None):
 
 
 def eval_fact1(params, *, dps=None):
-    r"""Fact 1: :math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i - x)]`.
+    r"""Fact 1: :math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i - x)]`, checked along a direction.
 
-    The left side is a Richardson-extrapolated central difference of the
-    engine's loss, :math:`D = (4D_{h/2} - D_h)/3`, with error estimate
-    :math:`|D_{h/2} - D_h|/3 + 3\,e_L/h` (``e_L`` the loss error); the right
-    side the engine's gradient. The mpmath path uses the reference loss and
-    gradient at ``dps`` digits with :math:`h = 10^{-dps/5}`.
+    For the unit direction ``v`` (``params["direction"]``, default: all ones
+    normalized) the left side :math:`\langle\nabla L, v\rangle` is a
+    Richardson-extrapolated central difference of the engine's loss,
+    :math:`D = (4D_{h/2} - D_h)/3`, error estimate
+    :math:`|D_{h/2} - D_h|/3 + (4e_{h/2} + e_h)/3` (``e`` from the loss errors);
+    the right side is :math:`\sum_{i,a} v_{ia} E[\psi_i(\mu_i - x)]_a` from the
+    engine's gradient. The mpmath path uses the reference at ``dps`` digits
+    with :math:`h = 10^{-dps/5}`.
     """
     mix = mixture_from_params(params)
+    v = np.asarray(params.get("direction", np.ones_like(mix.means)), float).reshape(mix.means.shape)
+    v = v / np.linalg.norm(v)
     q = mixture_inputs(mix, ("gradient",), dps=dps)
     h = 1e-3 if dps is None else 10.0 ** (-dps / 5)
     loss = lambda m: mixture_inputs(mix.with_means(m), ("loss",), dps=dps)["loss"]
-    fd_rows = []
-    for i in range(mix.n):
-        row = []
-        for a in range(mix.d):
-            def central(step):
-                e = np.zeros_like(mix.means)
-                e[i, a] = step
-                lp, lm = loss(mix.means + e), loss(mix.means - e)
-                return (lp.value - lm.value) / (2 * step), (lp.error + lm.error) / (2 * step)
-            d1, e1 = central(h)
-            d2, e2 = central(h / 2)
-            val = (4 * d2 - d1) / 3
-            row.append(Approx(val, abs(d2 - d1) / 3 + (4 * e2 + e1) / 3 + 1e-15 * abs(val)))
-        fd_rows.append(row)
-    ev = _vector_identity(fd_rows, q["gradient"], q, fd_step=h)
-    return Evaluation(ev.lhs, ev.rhs, ev.error, "==", method=q.method + " + Richardson central differences",
-                      certified=False, detail=ev.detail)
+
+    def central(step):
+        lp, lm = loss(mix.means + step * v), loss(mix.means - step * v)
+        return (lp.value - lm.value) / (2 * step), (lp.error + lm.error) / (2 * step)
+
+    d1, e1 = central(h)
+    d2, e2 = central(h / 2)
+    val = (4 * d2 - d1) / 3
+    lhs = Approx(val, abs(d2 - d1) / 3 + (4 * e2 + e1) / 3 + 1e-15 * abs(val))
+    rhs = sum((g * Approx.exact(c) for grow, vrow in zip(q["gradient"], v) for g, c in zip(grow, vrow)), Approx(0.0))
+    return Evaluation.from_approx(lhs, rhs, "==", method=q.method + " + Richardson central differences",
+                                  certified=q.certified and dps is not None, detail={"fd_step": h})
+
+
+def _with_direction(rng, params):
+    mu = np.asarray(params["means"], float)
+    params["direction"] = rng.normal(size=mu.shape).tolist()
+    return params
 
 
 # ---------------------------------------------------------------- families
@@ -318,7 +324,8 @@ def _claim(id_, label, statement, kind, fn, *, families=None, **kw):
 
 CLAIMS_IDENTITIES = [
     _claim("xfd24.fact1", "Fact 1", "grad_{mu_i} L(mu) = E_x[psi_i(x)(mu_i - x)]", "identity", eval_fact1,
-           families={"random": SMALL}, symbolic="xfd24.fact1", default_instances=3,
+           families={"random": random_mixtures(n=(2, 3), d=(1, 3), scale=1.5, extra=_with_direction)},
+           symbolic="xfd24.fact1", default_instances=4,
            reference=f"{REF}, Fact 1 (section 3)",
            formalization="float64 check compares the engine gradient with Richardson differences of the engine loss"),
     _claim("xfd24.lemma9", "Lemma 9", "grad_{mu_i} L(mu) = E_x[psi_i(x) sum_k psi_k(x) mu_k]", "identity",
@@ -355,7 +362,7 @@ CLAIMS_INEQUALITIES = [
            constant=Constant("factor 1", 1.0, "max"), default_instances=4,
            reference=f"{REF}, Theorem 13 / eq. (7)", formalization="as printed; mu_max at mu; lhs/rhs reported"),
     _claim("xfd24.thm14", "Theorem 14", "L(mu) <= sum_i pi_i |mu_i|^2 / 2 <= mu_max^2 / 2", "inequality",
-           eval_thm14, search=MixtureSearch(n=2, d=1, max_mean=3.0), constant=Constant("1/2", 0.5, "max"),
+           eval_thm14, search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/2", 0.5, "max"),
            reference=f"{REF}, Theorem 14"),
     _claim("xfd24.lemma15", "Lemma 15",
            "|mu_1|,|mu_2| >= 10 sqrt(d), |mu_3..n| <= sqrt(d) => |grad_i L| <= 2 sum_{k>=3} |mu_k| + 2 exp(-d)(|mu_1| + |mu_2|)",

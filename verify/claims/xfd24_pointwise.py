@@ -1,0 +1,158 @@
+r"""Pointwise xfd24 statements (at a point x), evaluated in mpmath.
+
+Responsibilities :math:`\psi_i(x) = \pi_i e^{\langle x,\mu_i\rangle - |\mu_i|^2/2} / \sum_k(\cdot)`
+are computed in mpmath at ``dps`` digits (default 30); derivatives in x by
+:func:`mpmath.diff` (adaptive finite differences at raised precision). The
+error bound is :math:`10^{-(dps-8)}` times the scale of the compared entries.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+
+from .core import Claim, Constant, Evaluation
+from .families import MixtureSearch, random_mixtures
+
+DPS = 30
+
+
+def _psi(weights, means, x):
+    scores = [mpmath.log(w) + mpmath.fsum(xa * ma for xa, ma in zip(x, m)) - mpmath.fsum(ma * ma for ma in m) / 2
+              for w, m in zip(weights, means)]
+    top = max(scores)
+    e = [mpmath.exp(s - top) for s in scores]
+    z = mpmath.fsum(e)
+    return [v / z for v in e]
+
+
+def _mp(params):
+    w = [mpmath.mpf(v) for v in params["weights"]]
+    mu = [[mpmath.mpf(v) for v in row] for row in params["means"]]
+    x = [mpmath.mpf(v) for v in params["x"]]
+    return w, mu, x
+
+
+def _jacobian(f, x, size):
+    """d f_k / d x_a by mpmath.diff, f: list(x) -> list of length size."""
+    jac = []
+    for a in range(len(x)):
+        def g(t, a=a):
+            y = list(x)
+            y[a] = t
+            return f(y)
+        cols = [mpmath.diff(lambda t, k=k: g(t)[k], x[a]) for k in range(size)]
+        jac.append(cols)
+    return [[jac[a][k] for a in range(len(x))] for k in range(size)]  # [k][a]
+
+
+def _compare(A, B, dps, detail=None):
+    worst = max(((abs(a - b), a, b) for ra, rb in zip(A, B) for a, b in zip(ra, rb)), key=lambda t: t[0])
+    scale = max(max(abs(a) for r in A for a in r), max(abs(b) for r in B for b in r), mpmath.mpf(1))
+    err = float(mpmath.mpf(10) ** (-(dps - 8)) * scale)
+    return Evaluation(float(worst[1]), float(worst[2]), err, "==", method=f"mpmath dps={dps} (mpmath.diff)",
+                      certified=True, signed_margin=-float(worst[0]), detail=detail or {})
+
+
+def eval_eq8(params, *, dps=None):
+    r"""Eq. (8): :math:`\nabla_x\psi_i(x) = \psi_i(x)(\mu_i - \sum_k\psi_k(x)\mu_k)` (all i, all coordinates)."""
+    dps = dps or DPS
+    with mpmath.workdps(dps + 10):
+        w, mu, x = _mp(params)
+        n, d = len(w), len(x)
+        num = _jacobian(lambda y: _psi(w, mu, y), x, n)
+        psi = _psi(w, mu, x)
+        tilde = [mpmath.fsum(psi[k] * mu[k][a] for k in range(n)) for a in range(d)]
+        ana = [[psi[i] * (mu[i][a] - tilde[a]) for a in range(d)] for i in range(n)]
+        return _compare(num, ana, dps)
+
+
+def eval_eq22(params, *, dps=None):
+    r"""Eq. (22): :math:`\nabla_x\tilde\psi(x) = \tfrac12\sum_{i,j}\psi_i\psi_j(\mu_i-\mu_j)(\mu_i-\mu_j)^T`, PSD.
+
+    The Jacobian is compared entrywise; the smallest eigenvalue of the
+    right side (must be >= -error) is in ``detail``.
+    """
+    dps = dps or DPS
+    with mpmath.workdps(dps + 10):
+        w, mu, x = _mp(params)
+        n, d = len(w), len(x)
+
+        def tilde(y):
+            p = _psi(w, mu, y)
+            return [mpmath.fsum(p[k] * mu[k][a] for k in range(n)) for a in range(d)]
+
+        num = _jacobian(tilde, x, d)
+        psi = _psi(w, mu, x)
+        ana = [[mpmath.fsum(psi[i] * psi[j] * (mu[i][a] - mu[j][a]) * (mu[i][b] - mu[j][b])
+                            for i in range(n) for j in range(n)) / 2 for b in range(d)] for a in range(d)]
+        eig = min(np.linalg.eigvalsh(np.array([[float(v) for v in r] for r in ana])))
+        return _compare(num, ana, dps, {"min_eigenvalue": float(eig)})
+
+
+def eval_lemma18(params, *, dps=None):
+    r"""Lemma 18: for :math:`x \ne 0`,
+
+    .. math:: \int_{-1}^{1}\psi_i(tx)\psi_j(tx)\,dt \ge
+              \pi_i\pi_j e^{-4U}\frac{1 - e^{-4\mu_{max}|x|}}{2\mu_{max}|x|}.
+
+    The integral by :func:`mpmath.quad` (Gauss-Legendre, split at 0) with its
+    error estimate; instance constant lhs/rhs (paper: 1).
+    """
+    dps = dps or 20
+    i, j = int(params.get("i", 0)), int(params.get("j", 1))
+    with mpmath.workdps(dps + 5):
+        w, mu, x = _mp(params)
+        f = lambda t: (lambda p: p[i] * p[j])(_psi(w, mu, [t * v for v in x]))
+        val, qerr = mpmath.quad(f, [-1, 0, 1], error=True)
+        U = mpmath.fsum(m * m for row in mu for m in row)
+        mmax = max(mpmath.sqrt(mpmath.fsum(m * m for m in row)) for row in mu)
+        xn = mpmath.sqrt(mpmath.fsum(v * v for v in x))
+        a = 4 * mmax * xn
+        rhs = w[i] * w[j] * mpmath.exp(-4 * U) * (-mpmath.expm1(-a)) / (2 * mmax * xn)
+        err = float(qerr + mpmath.mpf(10) ** (-(dps - 3)) * (abs(val) + abs(rhs)))
+        return Evaluation(float(val), float(rhs), err, ">=", method=f"mpmath quad dps={dps}", certified=True,
+                          signed_margin=float(val - rhs), constant=float(val / rhs) if rhs > 0 else None,
+                          detail={"i": i, "j": j})
+
+
+def _add_x(rng, params):
+    d = len(params["means"][0])
+    n = len(params["weights"])
+    params["x"] = (rng.normal(size=d) * rng.uniform(0.2, 3.0)).tolist()
+    params["i"], params["j"] = int(rng.integers(0, n)), int(rng.integers(0, n))
+    return params
+
+
+def _x_finish(params, extra):
+    params["x"] = list(np.asarray(extra, float) * 1.0)
+    params["i"], params["j"] = 0, 1
+    return params
+
+
+def _x_nonzero(params):
+    mu = np.asarray(params["means"], float)
+    return float(np.linalg.norm(params["x"])) > 0 and float(np.max(np.linalg.norm(mu, axis=1))) > 0
+
+
+POINTS = random_mixtures(n=(2, 4), d=(1, 3), scale=2.0, rank=None, extra=_add_x)
+REF = "xfd24 (Xu, Fazel, Du, NeurIPS 2024)"
+
+CLAIMS = [
+    Claim(id="xfd24.eq8", paper="xfd24", label="eq. (8)", statement="grad_x psi_i(x) = psi_i(x)(mu_i - sum_k psi_k(x) mu_k)",
+          kind="identity", evaluate=eval_eq8, families={"random": POINTS}, symbolic="xfd24.eq8", default_instances=4,
+          reference=f"{REF}, eq. (8)"),
+    Claim(id="xfd24.eq22", paper="xfd24", label="eq. (22) / (5)",
+          statement="grad_x psi~(x) = 1/2 sum_{i,j} psi_i psi_j (mu_i - mu_j)(mu_i - mu_j)^T (PSD)",
+          kind="identity", evaluate=eval_eq22, families={"random": POINTS}, symbolic="xfd24.eq22", default_instances=4,
+          reference=f"{REF}, eq. (22), eq. (5) in the main text"),
+]
+
+LEMMA18 = Claim(
+    id="xfd24.lemma18", paper="xfd24", label="Lemma 18",
+    statement="int_{-1}^{1} psi_i(tx) psi_j(tx) dt >= pi_i pi_j exp(-4U)(1 - exp(-4 mu_max |x|)) / (2 mu_max |x|)",
+    kind="inequality", evaluate=eval_lemma18, families={"random": POINTS}, hypotheses=_x_nonzero,
+    search=MixtureSearch(n=2, d=2, rank=2, max_mean=2.0, n_extra=2, finish=_x_finish),
+    constant=Constant("factor 1", 1.0, "min"), default_instances=8, reference=f"{REF}, Lemma 18")

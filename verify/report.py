@@ -1,0 +1,195 @@
+r"""The verification report: run claims, print the table, write ``report.json`` and ``report.md``.
+
+:func:`run_report` runs a list of claims with :func:`verify.claims.engine.run_claim`
+(same seed, same report apart from timings), shows a progress bar on stderr,
+and :func:`write_report` writes
+
+* ``report.json`` (schema ``overmix-report/1``): versions (Python, NumPy,
+  SciPy, mpmath, SymPy), seed, precisions, and per claim the verdict, counts,
+  smallest relative margin with its instance, empirical vs paper constant,
+  proof scope, notes and every instance;
+* ``report.md``: the table plus the findings (REFUTED claims with their
+  counterexamples, formalization notes);
+* ``counterexamples/<id>.json`` for every REFUTED claim (replayable).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+REPORT_SCHEMA = "overmix-report/1"
+TABLE_COLUMNS = ("id", "kind", "verdict", "instances", "smallest margin", "constant: empirical vs paper", "time")
+
+
+def versions() -> dict:
+    import mpmath
+    import numpy
+    import scipy
+    import sympy
+
+    return {"python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "mpmath": mpmath.__version__, "sympy": sympy.__version__, "platform": platform.platform()}
+
+
+class Progress:
+    """A one-line progress bar on a stream (stderr by default); silent when disabled."""
+
+    def __init__(self, total, enabled=True, stream=None):
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.stream = stream or sys.stderr
+        self.start = time.perf_counter()
+
+    def show(self, label):
+        if not self.enabled:
+            return
+        width = 24
+        filled = int(width * self.done / max(self.total, 1))
+        elapsed = time.perf_counter() - self.start
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                          f"{elapsed:5.0f}s {label[:40]:<40}")
+        self.stream.flush()
+
+    def step(self, label):
+        self.done += 1
+        self.show(label)
+
+    def close(self):
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=None, progress=True,
+               search_seconds=10.0):
+    """Run ``claims``; returns the report dict (see :func:`write_report`)."""
+    from verify.claims.engine import run_claim
+    from verify.claims.registry import LOAD_ERRORS
+
+    bar = Progress(len(claims), enabled=progress)
+    results = []
+    started = time.perf_counter()
+    for claim in claims:
+        bar.show(claim.id)
+        results.append(run_claim(claim, instances=instances, seed=seed, dps=dps, budget=budget,
+                                 out_dir=out_dir, search_seconds=search_seconds))
+        bar.step(claim.id)
+    bar.close()
+    return {
+        "schema": REPORT_SCHEMA, "versions": versions(), "seed": seed,
+        "precisions": {"float64_engine": "solvers.population quadrature, rtol=1e-12",
+                       "confirmation_dps": dps, "scalar_facts_dps": 40, "pointwise_dps": 30},
+        "instances_per_family": instances, "budget_seconds": budget,
+        "load_errors": dict(LOAD_ERRORS),
+        "claims": [r.to_json() for r in results],
+        "summary": _summary(results), "seconds": round(time.perf_counter() - started, 2),
+        "_results": results,
+    }
+
+
+def _summary(results):
+    out = {}
+    for r in results:
+        out[r.verdict] = out.get(r.verdict, 0) + 1
+    return out
+
+
+def _fmt(x, digits=3):
+    if x is None:
+        return "-"
+    if isinstance(x, str):
+        return x
+    return f"{x:.{digits}g}"
+
+
+def table_rows(report) -> list[tuple]:
+    rows = []
+    for c in report["claims"]:
+        const = c.get("constant")
+        const_txt = "-" if const is None else f"{_fmt(const['empirical'])} vs {const['name']}"
+        margin = c["smallest_relative_margin"]
+        if c["kind"] == "identity" and c["worst_instance"] and c["worst_instance"]["evaluation"]:
+            ev = c["worst_instance"]["evaluation"]
+            margin = f"|diff| {_fmt(abs(ev['margin']) if isinstance(ev['margin'], float) else ev['margin'], 2)}"
+        verdict = c["verdict"]
+        if c["proof"] and c["proof"].get("proven") and verdict == "PROVEN":
+            verdict = f"PROVEN ({c['proof']['scope']})"
+        rows.append((c["id"], c["kind"], verdict, f"{c['holds']}/{c['instances']}", _fmt(margin),
+                     const_txt, f"{c['seconds']:.1f}s"))
+    return rows
+
+
+def format_table(report) -> str:
+    rows = [TABLE_COLUMNS] + table_rows(report)
+    widths = [max(len(str(r[k])) for r in rows) for k in range(len(TABLE_COLUMNS))]
+    lines = ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    s = report["summary"]
+    lines.append("")
+    lines.append(f"{len(report['claims'])} claims: " + ", ".join(f"{v} {k}" for k, v in sorted(s.items()))
+                 + f"; {report['seconds']:.0f}s; seed {report['seed']}")
+    for name, err in report.get("load_errors", {}).items():
+        lines.append(f"paper module {name} failed to load: {err}")
+    return "\n".join(lines)
+
+
+def format_markdown(report) -> str:
+    out = ["# overmix verification report", ""]
+    v = report["versions"]
+    out.append(f"Python {v['python']}, NumPy {v['numpy']}, SciPy {v['scipy']}, mpmath {v['mpmath']}, "
+               f"SymPy {v['sympy']}; seed {report['seed']}; confirmation precision {report['precisions']['confirmation_dps']} digits.")
+    out.append("")
+    out.append("| " + " | ".join(TABLE_COLUMNS) + " |")
+    out.append("|" + "---|" * len(TABLE_COLUMNS))
+    for row in table_rows(report):
+        out.append("| " + " | ".join(str(x).replace("|", "\\|") for x in row) + " |")
+    out.append("")
+    out.append("Verdicts: PROVEN (symbolic layer; scope shown), REFUTED (a failure confirmed in arbitrary "
+               "precision; counterexample file), SUPPORTED (every instance holds beyond its error bound), "
+               "UNDECIDED (otherwise). Margins are relative, (rhs - lhs)/max(|lhs|,|rhs|) for <=; constants "
+               "are the empirical values the worst instance supports, next to the paper's.")
+    out.append("")
+    findings = [c for c in report["claims"] if c["verdict"] in ("REFUTED", "UNDECIDED")]
+    if findings:
+        out.append("## Findings")
+        out.append("")
+        for c in findings:
+            out.append(f"### {c['id']} — {c['verdict']}")
+            out.append("")
+            out.append(f"Statement: `{c['statement']}`  ")
+            out.append(f"Formalization: {c['formalization']}  ")
+            w = c["worst_instance"]
+            if w and w["evaluation"]:
+                ev = w["evaluation"]
+                out.append(f"Worst instance ({w['family']}): lhs = {_fmt(ev['lhs'], 10)}, rhs = {_fmt(ev['rhs'], 10)}, "
+                           f"error bound {_fmt(ev['error'], 2)}, method {ev['method']}  ")
+                if w.get("params") is not None:
+                    out.append(f"Instance: `{json.dumps(w['params'])[:400]}`  ")
+                if ev["detail"]:
+                    out.append(f"Detail: `{json.dumps(ev['detail'])[:400]}`  ")
+            if c["counterexample"]:
+                out.append(f"Counterexample: `{c['counterexample']}` (replay: `python -m verify replay {c['counterexample']}`)  ")
+            for note in c["notes"]:
+                out.append(f"Note: {note}  ")
+            out.append("")
+    out.append("## Formalization notes")
+    out.append("")
+    for c in report["claims"]:
+        if c["formalization"] and c["formalization"] != "as printed":
+            out.append(f"- `{c['id']}`: {c['formalization']}")
+    out.append("")
+    return "\n".join(out)
+
+
+def write_report(report, out_dir) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` into ``out_dir``; returns their paths."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in report.items() if not k.startswith("_")}
+    jpath, mpath = folder / "report.json", folder / "report.md"
+    jpath.write_text(json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
+    mpath.write_text(format_markdown(data))
+    return jpath, mpath
