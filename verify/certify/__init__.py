@@ -1,0 +1,40 @@
+r"""Certified verdicts: rigorous enclosures with Arb (python-flint) interval arithmetic.
+
+High-precision floating point says "probably"; ball arithmetic says
+"certainly". This package gives mathematically rigorous verdicts where the
+reduced problem is one-dimensional (means on a line, r = 1) or the claim is a
+scalar fact:
+
+* :class:`Enclosure`: a ball with exact dyadic midpoint/radius and Arb-style
+  ``certainly_le/lt/ge/gt`` comparisons (usable without python-flint).
+* :func:`line_quantities`: certified L, grad L (both forms), E|psi~|^2, E psi_i
+  for r = 1 instances (Gauss–Legendre with Bernstein-ellipse error bounds,
+  split at the kinks, analytic Gaussian tails).
+* :func:`certify_scalar` / :func:`certify_scalar_range`: scalar facts of the
+  xfd24 proofs for d = 1..1000; :func:`certify_on_interval` (coverings).
+* :func:`certify_instance` and :func:`certified_claim_ids`: one certified
+  verdict per claim instance (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED).
+* :func:`certify_thm7`: the Theorem 7 trajectory with interval propagation.
+
+python-flint is optional: everything imports without it, and the certifying
+functions return a ``SKIPPED`` result carrying :data:`SKIPPED_MESSAGE`
+("certification skipped: python-flint not installed") or raise
+:class:`CertificationSkipped` (:func:`line_quantities`). Precision is scoped
+(:func:`workprec`), never set globally.
+"""
+
+from ._flint import SKIPPED_MESSAGE, CertificationSkipped, available, workprec
+from .enclosure import Enclosure
+from .verdict import (CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED, VERDICTS, CertifiedResult,
+                      combine, compare)
+from .line import QUANTITIES, LineMixture, LineQuantities, line_quantities
+from .scalar import (SCALAR_CLAIMS, certify_eq18_exp, certify_exp_rational, certify_on_interval,
+                     certify_scalar, certify_scalar_range, chi_mgf)
+
+__all__ = [
+    "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
+    "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",
+    "combine", "compare", "QUANTITIES", "LineMixture", "LineQuantities", "line_quantities",
+    "SCALAR_CLAIMS", "certify_eq18_exp", "certify_exp_rational", "certify_on_interval",
+    "certify_scalar", "certify_scalar_range", "chi_mgf",
+]

@@ -1,0 +1,354 @@
+r"""Certified population quantities for means on one line (reduced rank r = 1).
+
+With :math:`\mu_i = c_i e` (:math:`|e| = 1`) and :math:`x \sim N(0, I_d)`,
+every quantity depends on :math:`x` only through :math:`t = \langle x, e\rangle
+\sim N(0,1)`; the orthogonal part is independent and centred, so
+
+.. math::
+   L &= -E\,\log S(t), \qquad S(t) = \sum_i \pi_i e^{c_i t - c_i^2/2},\\
+   \nabla_{\mu_i} L &= E[\psi_i(t)(c_i - t)]\; e \quad\text{(xfd24.fact1)},\qquad
+   E[\psi_i(t)\,m(t)]\; e \quad\text{(Stein form, xfd24.lemma9)},\\
+   E|\tilde\psi|^2 &= E\,m(t)^2, \qquad m(t) = \sum_k \psi_k(t) c_k, \qquad E\psi_i(t).
+
+Stable forms: on a segment where component :math:`j` is dominant,
+:math:`\log S = a_j + \log D`, :math:`D = \sum_i e^{a_i - a_j}`,
+:math:`\psi_i = e^{a_i - a_j}/D`, :math:`a_i(t) = \log\pi_i + c_i t - c_i^2/2`.
+The integral over :math:`[-T, T]` is split at the kinks of the upper envelope
+of the :math:`a_i` (the complex zeros of :math:`D` lie above them) and computed
+by :func:`verify.certify.quadrature.integrate`; the two Gaussian tails are
+bounded analytically with :math:`Q(T) = \tfrac12\operatorname{erfc}(T/\sqrt2)`,
+:math:`\int_T^\infty t\varphi = \varphi(T)`:
+
+* :math:`|\log S(t)| \le |\log\pi_{\min}| + c_{\max}^2/2 + c_{\max}|t|`,
+* :math:`0 \le \psi_i \le 1`, :math:`|\psi_i (c_i - t)| \le |c_i| + |t|`,
+  :math:`|\psi_i m| \le c_{\max}`, :math:`m^2 \le c_{\max}^2`,
+
+and the tail bounds are added to the enclosures as balls centred at 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ._flint import require, workprec
+from .enclosure import Enclosure
+from .quadrature import integrate
+
+QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
+DEFAULT_PREC = 128
+
+
+@dataclass(frozen=True)
+class LineMixture:
+    r"""A mixture whose means lie on one line: :math:`\mu_i = c_i e`.
+
+    Attributes
+    ----------
+    weights : tuple of Fraction
+        Exactly normalised weights :math:`\pi_i = w_i/\sum_k w_k`.
+    coords : tuple
+        :math:`c_i`, each a Fraction (exact) or, for general float means, the
+        pair ``(dot, norm_sq)`` with :math:`c_i = \text{dot}/\sqrt{\text{norm\_sq}}`
+        (both exact rationals; the square root is enclosed in Arb).
+    direction : tuple of Fraction
+        Unnormalised direction :math:`v` (:math:`e = v/|v|`); length ``d``.
+    """
+
+    weights: tuple
+    coords: tuple
+    direction: tuple
+
+    @property
+    def n(self) -> int:
+        return len(self.weights)
+
+    @property
+    def d(self) -> int:
+        return len(self.direction)
+
+    @classmethod
+    def from_coords(cls, weights, coords, d: int = 1) -> "LineMixture":
+        """Means :math:`c_i e_1` in :math:`R^d` (weights normalised exactly)."""
+        w = [Fraction(x) for x in weights]
+        if len(w) != len(coords) or not w or any(x <= 0 for x in w):
+            raise ValueError("weights: expected len(coords) positive weights")
+        s = sum(w)
+        return cls(tuple(x / s for x in w), tuple(Fraction(c) for c in coords),
+                   tuple([Fraction(1)] + [Fraction(0)] * (int(d) - 1)))
+
+    @classmethod
+    def from_means(cls, weights, means) -> "LineMixture":
+        r"""From float means whose span is (exactly) at most one-dimensional.
+
+        Collinearity is checked in exact rational arithmetic:
+        :math:`\mu_i|v|^2 = \langle\mu_i, v\rangle v` for the largest mean :math:`v`.
+        Raises ValueError when the means are not exactly collinear (then r > 1).
+        """
+        w = [Fraction(x) for x in weights]
+        mu = [[Fraction(float(x)) for x in row] for row in means]
+        if len(w) != len(mu) or not w or any(x <= 0 for x in w):
+            raise ValueError("weights: expected one positive weight per mean")
+        d = len(mu[0])
+        if any(len(r) != d for r in mu):
+            raise ValueError("means: ragged")
+        s = sum(w)
+        w = tuple(x / s for x in w)
+        norms = [sum(x * x for x in r) for r in mu]
+        k = max(range(len(mu)), key=lambda i: norms[i])
+        v = mu[k]
+        vv = norms[k]
+        if vv == 0:
+            return cls(w, tuple(Fraction(0) for _ in mu), tuple([Fraction(1)] + [Fraction(0)] * (d - 1)))
+        coords = []
+        axis = [i for i, x in enumerate(v) if x != 0]
+        for r in mu:
+            dot = sum(a * b for a, b in zip(r, v))
+            if any(a * vv != dot * b for a, b in zip(r, v)):
+                raise ValueError("means: not exactly collinear (rank r > 1); certification needs r = 1")
+            if len(axis) == 1:  # v is a multiple of a coordinate axis: c_i exact
+                i0 = axis[0]
+                coords.append(r[i0] if v[i0] > 0 else -r[i0])
+            else:
+                coords.append((dot, vv))
+        if len(axis) == 1:
+            e = [Fraction(0)] * d
+            e[axis[0]] = Fraction(1)
+            return cls(w, tuple(coords), tuple(e))
+        return cls(w, tuple(coords), tuple(v))
+
+    @classmethod
+    def from_params(cls, params: dict) -> "LineMixture":
+        return cls.from_means(params["weights"], params["means"])
+
+    # ---- Arb views ------------------------------------------------------------------
+    def arb_coords(self):
+        fl = require()
+        out = []
+        for c in self.coords:
+            if isinstance(c, tuple):
+                dot, vv = c
+                out.append(_q(fl, dot) / _q(fl, vv).sqrt())
+            else:
+                out.append(_q(fl, c))
+        return out
+
+    def arb_direction(self):
+        fl = require()
+        v = [_q(fl, x) for x in self.direction]
+        nrm = sum((x * x for x in v), fl.arb(0)).sqrt()
+        return [x / nrm for x in v]
+
+    def arb_weights(self):
+        fl = require()
+        return [_q(fl, x) for x in self.weights]
+
+
+def _q(fl, x: Fraction):
+    return fl.arb(fl.fmpq(x.numerator, x.denominator))
+
+
+def _envelope_kinks(logw, cs, T):
+    """Kinks of the upper envelope of the lines ``logw_i + c_i t - c_i^2/2`` inside (-T, T) (floats)."""
+    n = len(cs)
+    lines = [(logw[i] - cs[i] ** 2 / 2, cs[i]) for i in range(n)]
+    kinks = set()
+    for i in range(n):
+        for j in range(i + 1, n):
+            if cs[i] == cs[j]:
+                continue
+            t = (lines[j][0] - lines[i][0]) / (cs[i] - cs[j])
+            if not -T < t < T:
+                continue
+            top = max(l0 + c * t for l0, c in lines)
+            here = lines[i][0] + cs[i] * t
+            if here >= top - 1e-9 * (1 + abs(top)):
+                kinks.add(round(t, 12))
+    return sorted(kinks)
+
+
+def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAULT_PREC,
+                        tol: float | None = None, stats: dict | None = None):
+    r"""Arb enclosures of the r = 1 quantities (caller holds ``workprec(prec)``).
+
+    Parameters
+    ----------
+    weights, coords : list of arb
+        :math:`\pi_i` and :math:`c_i` as Arb balls (balls of positive radius are
+        allowed: the result then encloses the quantity for every parameter in them).
+    names : sequence of str
+        Subset of :data:`QUANTITIES`.
+    tol : float, optional
+        Absolute quadrature error goal (default :math:`2^{16 - \text{prec}}`).
+
+    Returns
+    -------
+    dict
+        ``loss`` -> arb, ``psi_tilde_sq`` -> arb, ``gradient`` /
+        ``gradient_stein`` / ``responsibility_means`` -> list of arb (the
+        coefficient along :math:`e` for the gradients).
+    """
+    fl = require()
+    arb, acb = fl.arb, fl.acb
+    names = tuple(names)
+    bad = [q for q in names if q not in QUANTITIES]
+    if bad:
+        raise ValueError(f"quantities: unknown {bad}, expected a subset of {QUANTITIES}")
+    n = len(coords)
+    tol = float(2.0 ** (16 - prec)) if tol is None else float(tol)
+    lp = [w.log() for w in weights]
+    c2h = [c * c / 2 for c in coords]
+    cf = [float(c.mid()) for c in coords]
+    lpf = [float(x.mid()) for x in lp]
+    cmax = max((abs(c).upper() for c in coords), key=float) if n else arb(0)
+    cmax = arb(cmax)
+    lp_min = min((x.lower() for x in lp), key=float)
+    K0 = abs(arb(lp_min)).upper() + cmax * cmax / 2
+    inv_sqrt_2pi = 1 / (2 * arb.pi()).sqrt()
+
+    # ---- truncation point and analytic tails -----------------------------------------
+    cm, k0 = float(cmax), float(K0)
+    T = 4.0
+    while math.exp(-T * T / 2) * (k0 + cm * cm + cm + T + 2) > tol / 16:
+        T += 0.5
+    Tb = arb(T)
+    Q = (Tb / arb(2).sqrt()).erfc() / 2
+    phiT = (-Tb * Tb / 2).exp() * inv_sqrt_2pi
+    tail = {
+        "loss": 2 * (K0 * Q + cmax * phiT),
+        "psi_tilde_sq": 2 * cmax * cmax * Q,
+        "responsibility_means": [2 * Q] * n,
+        "gradient": [2 * (abs(c).upper() * Q + phiT) for c in coords],
+        "gradient_stein": [2 * cmax * Q] * n,
+    }
+
+    # ---- integrand (vector), for a real ball t or a complex box z -------------------------
+    layout = []
+    for q in names:
+        layout.append((q, 1 if q in ("loss", "psi_tilde_sq") else n))
+    need_m = "psi_tilde_sq" in names or "gradient_stein" in names
+
+    def make(j, box):
+        al = [lp[i] - lp[j] - c2h[i] + c2h[j] for i in range(n)]
+        be = [coords[i] - coords[j] for i in range(n)]
+        others = [i for i in range(n) if i != j]
+
+        def f(t):
+            s = [None] * n
+            one = acb(1) if box else arb(1)
+            s[j] = one
+            D = one
+            for i in others:
+                s[i] = (al[i] + be[i] * t).exp()
+                D = D + s[i]
+            w = (-(t * t) / 2).exp() * inv_sqrt_2pi
+            inv = w / D
+            if box and not inv.is_finite():
+                return None
+            pw = [si * inv for si in s]  # psi_i * phi
+            out = []
+            m = None
+            if need_m:
+                m = sum((pw[i] * coords[i] for i in range(n)), arb(0)) / w if not box else None
+                if box:
+                    psi = [si / D for si in s]
+                    m = sum((psi[i] * coords[i] for i in range(n)), acb(0))
+            for q, _ in layout:
+                if q == "loss":
+                    logD = D.log(analytic=True) if box else D.log()
+                    out.append(-(lp[j] + coords[j] * t - c2h[j] + logD) * w)
+                elif q == "responsibility_means":
+                    out.extend(pw)
+                elif q == "gradient":
+                    out.extend(pw[i] * (coords[i] - t) for i in range(n))
+                elif q == "gradient_stein":
+                    out.extend(pw[i] * m for i in range(n))
+                elif q == "psi_tilde_sq":
+                    out.append(m * m * w)
+            return out
+
+        return f
+
+    # segments between envelope kinks, each with its dominant component
+    kinks = _envelope_kinks(lpf, cf, T)
+    pts = [-T] + kinks + [T]
+    acc = None
+    for lo, hi in zip(pts[:-1], pts[1:]):
+        if hi <= lo:
+            continue
+        tm = (lo + hi) / 2
+        j = max(range(n), key=lambda i: lpf[i] + cf[i] * tm - cf[i] ** 2 / 2)
+        part = integrate(make(j, False), make(j, True), lo, hi, tol, prec, stats=stats)
+        acc = part if acc is None else [x + y for x, y in zip(acc, part)]
+
+    out, pos = {}, 0
+    for q, size in layout:
+        vals = acc[pos:pos + size]
+        pos += size
+        if size == 1:
+            out[q] = vals[0] + arb(0, tail[q].upper())
+        else:
+            out[q] = [v + arb(0, tb.upper()) for v, tb in zip(vals, tail[q])]
+    return out
+
+
+@dataclass(frozen=True)
+class LineQuantities:
+    """Certified enclosures of the r = 1 population quantities (see :func:`line_quantities`)."""
+
+    values: dict
+    prec: int
+    mixture: LineMixture
+    detail: dict
+
+    def __getitem__(self, name):
+        return self.values[name]
+
+
+def line_quantities(mix, names=QUANTITIES, *, prec: int = DEFAULT_PREC, tol: float | None = None) -> LineQuantities:
+    r"""Certified enclosures of L, grad L, its Stein form, :math:`E|\tilde\psi|^2`, :math:`E\psi_i`.
+
+    Parameters
+    ----------
+    mix : LineMixture, dict (``{"weights", "means"}``) or solvers.Mixture
+        Means must span at most one dimension exactly.
+    names : sequence of str
+        Subset of :data:`QUANTITIES`.
+    prec : int
+        Arb working precision in bits (scoped; 128 gives widths < 1e-25 for |mu_i| <= 10).
+
+    Returns
+    -------
+    LineQuantities
+        ``values["loss"]``, ``values["psi_tilde_sq"]``: :class:`Enclosure`;
+        ``values["gradient"]``, ``values["gradient_stein"]``: ``n x d`` nested
+        lists of Enclosure (:math:`g_i e_a`); ``values["responsibility_means"]``:
+        list of Enclosure.
+
+    Raises
+    ------
+    CertificationSkipped
+        python-flint is not installed.
+    """
+    require()
+    if not isinstance(mix, LineMixture):
+        if isinstance(mix, dict):
+            mix = LineMixture.from_params(mix)
+        else:
+            mix = LineMixture.from_means(list(mix.weights), [list(r) for r in mix.means])
+    stats: dict = {}
+    method = f"arb Gauss-Legendre, kink-split, analytic tails, prec={prec}"
+    with workprec(prec):
+        vals = line_quantities_arb(mix.arb_weights(), mix.arb_coords(), names, prec=prec, tol=tol, stats=stats)
+        e = mix.arb_direction()
+        out = {}
+        for q, v in vals.items():
+            if q in ("gradient", "gradient_stein"):
+                out[q] = [[Enclosure.from_arb(g * ea, prec, method) for ea in e] for g in v]
+                out[q + "_coeff"] = [Enclosure.from_arb(g, prec, method) for g in v]
+            elif q == "responsibility_means":
+                out[q] = [Enclosure.from_arb(g, prec, method) for g in v]
+            else:
+                out[q] = Enclosure.from_arb(v, prec, method)
+    return LineQuantities(out, prec, mix, {"method": method, **stats})
