@@ -1,0 +1,142 @@
+r"""Certified trajectory of xfd24 Theorem 7 (r = 1, interval propagation).
+
+Setting: :math:`n \ge 3` equal weights, :math:`\mu_1(0) = 12\sqrt d\,e_1 = -\mu_2(0)`,
+:math:`\mu_3(0) = \dots = \mu_n(0) = 0`, population gradient EM with step
+:math:`\eta`, horizon :math:`T = \lfloor e^d/(30\eta)\rfloor`.
+
+**Symmetry (40), exact by construction.** If :math:`\mu_1 = a e_1 = -\mu_2` and
+:math:`\mu_k = 0` (:math:`k\ge3`), the reflection :math:`x\mapsto -x` preserves
+:math:`N(0,I)` and swaps :math:`\psi_1 \leftrightarrow \psi_2` while fixing
+:math:`\psi_k` (:math:`k \ge 3`). Hence :math:`\nabla_{\mu_2}L = -\nabla_{\mu_1}L`
+and :math:`\nabla_{\mu_k}L = E[\psi_k(x)(0 - x)] = 0`; all gradients are parallel
+to :math:`e_1` (the orthogonal part of x is independent and centred). By
+induction the iterates keep the form :math:`\mu_1(t) = a(t)e_1 = -\mu_2(t)`,
+:math:`\mu_k(t) = 0`, with
+
+.. math:: a(t+1) = a(t) - \eta\, g(a(t)), \qquad g(a) = E_{s\sim N(0,1)}[\psi_1(s)(a - s)],
+
+an r = 1 quantity (the n-2 zero components are merged into one component of
+weight (n-2)/n at 0, which leaves :math:`S(s)` and :math:`\psi_1` unchanged). (40)
+therefore holds exactly; as a numerical consistency check the enclosures of
+:math:`g_1 + g_2` and :math:`g_3` are verified to contain 0 at every step.
+
+**Certified.** :math:`a(t)` is an Arb ball propagated through every step with
+:math:`g` enclosed rigorously (:func:`verify.certify.line.line_quantities_arb`
+with ball inputs, so the enclosure is valid for every :math:`a` in the ball);
+the displacement :math:`\Delta(t) = \eta\sum_{s<t} g(a(s))` is accumulated
+separately. Certified at every :math:`0 \le t \le T`: (41)
+:math:`|\mu_i(t) - \mu_i(0)| = |\Delta(t)| \le \eta t\, 60\sqrt d\, e^{-d}`
+(i = 1, 2; 0 for i >= 3), and the trapping statement
+:math:`|\mu_1(t)| = a(t) \ge 10\sqrt d`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._flint import CertificationSkipped, require, workprec
+from .enclosure import Enclosure
+from .line import line_quantities_arb
+from .verdict import CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, skipped
+
+CLAIM_ID = "xfd24.thm7"
+
+
+def horizon(d: int, eta: float) -> int:
+    r""":math:`T = \lfloor e^d/(30\eta)\rfloor` (computed in Arb; raises if the floor is ambiguous)."""
+    fl = require()
+    with workprec(128):
+        x = fl.arb(d).exp() / (30 * fl.arb(eta))
+        lo, hi = int(x.lower().floor().unique_fmpz()), int(x.upper().floor().unique_fmpz())
+    if lo != hi:
+        raise ArithmeticError("horizon: floor(e^d/(30 eta)) not decided")
+    return lo
+
+
+def certify_thm7(d: int, eta: float = 0.7, n: int = 3, *, prec: int = 128, record_every: int = 0) -> CertifiedResult:
+    r"""Certify Theorem 7's invariants along the whole run :math:`0 \le t \le T` for one ``d``.
+
+    Parameters
+    ----------
+    d : int
+        Dimension (the default suite uses 1..10).
+    eta : float
+        Step size (exact binary value of the float).
+    n : int
+        Number of components (>= 3).
+    prec : int
+        Arb precision in bits.
+    record_every : int
+        If > 0, ``detail["trajectory"]`` keeps ``(t, a(t))`` every that many steps.
+
+    Returns
+    -------
+    CertifiedResult
+        ``lhs``: the smallest certified lower bound of :math:`a(t)` over the run
+        (as an enclosure of :math:`a(t^*)`), ``rhs``: :math:`10\sqrt d`,
+        relation ``">="``; ``detail`` has the verdict of each invariant, ``T``,
+        the final :math:`a(T)`, :math:`\max_t |\Delta(t)|/(\eta t 60\sqrt d e^{-d})`.
+    """
+    try:
+        fl = require()
+    except CertificationSkipped as exc:
+        return skipped(CLAIM_ID, str(exc))
+    if n < 3 or d < 1:
+        raise ValueError("thm7: expected n >= 3 and d >= 1")
+    arb = fl.arb
+    T = horizon(d, eta)
+    traj = []
+    ok41 = ok_trap = ok_sym = True
+    worst = None
+    worst_ratio = 0.0
+    with workprec(prec):
+        D = arb(d)
+        a0 = 12 * D.sqrt()
+        floor = 10 * D.sqrt()
+        eta_b = arb(eta)
+        rate = 60 * D.sqrt() * (-D).exp()
+        w = [arb(1) / n, arb(1) / n, arb(n - 2) / n]
+        disp = arb(0)
+        a = a0
+        for t in range(T + 1):
+            # invariants at time t
+            if not bool(a >= floor):
+                ok_trap = False
+            if worst is None or float(a.lower()) < float(worst[1].lower()):
+                worst = (t, a)
+            bound = eta_b * t * rate
+            if not bool(abs(disp) <= bound):
+                ok41 = False
+            elif t > 0:
+                worst_ratio = max(worst_ratio, float((abs(disp) / bound).upper()))
+            if record_every and t % record_every == 0:
+                traj.append((t, Enclosure.from_arb(a, prec).str(20)))
+            if t == T:
+                break
+            g = line_quantities_arb(w, [a, -a, arb(0)], ("gradient",), prec=prec)["gradient"]
+            if not ((g[0] + g[1]).contains(0) and g[2].contains(0)):
+                ok_sym = False
+            disp = disp + eta_b * g[0]
+            a = a0 - disp
+        lhs = Enclosure.from_arb(worst[1], prec, "interval propagation of a(t)")
+        rhs = Enclosure.from_arb(floor, prec, "10 sqrt(d)")
+        a_final = Enclosure.from_arb(a, prec, "a(T)")
+        disp_final = Enclosure.from_arb(disp, prec, "Delta(T)")
+    verdict = CERTIFIED if (ok41 and ok_trap) else UNDECIDED
+    if not ok_trap and bool(worst[1] < floor):
+        verdict = CERTIFIED_REFUTED
+    detail = {"d": d, "eta": eta, "n": n, "T": T, "steps": T,
+              "eq40_symmetry": "exact by construction (reflection x -> -x); enclosures of g1+g2 and g3 contain 0: "
+                               + str(ok_sym),
+              "eq41": CERTIFIED if ok41 else UNDECIDED,
+              "trapping": CERTIFIED if ok_trap else UNDECIDED,
+              "worst_t": worst[0], "a_T": a_final.str(25), "displacement_T": disp_final.str(6),
+              "max_displacement_over_bound": worst_ratio}
+    if traj:
+        detail["trajectory"] = traj
+    return CertifiedResult(verdict, lhs, rhs, ">=", CLAIM_ID, detail)
+
+
+def certify_thm7_range(ds=range(1, 11), eta: float = 0.7, n: int = 3, *, prec: int = 128) -> list:
+    """:func:`certify_thm7` for each d in ``ds`` (default d = 1..10, eta = 0.7: a few seconds)."""
+    return [certify_thm7(int(d), eta, n, prec=prec) for d in ds]
