@@ -30,8 +30,12 @@ from .verdict import (CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED, VERDICTS
 from .line import QUANTITIES, LineMixture, LineQuantities, line_quantities
 from .scalar import (SCALAR_CLAIMS, certify_eq18_exp, certify_exp_rational, certify_on_interval,
                      certify_scalar, certify_scalar_range, chi_mgf)
+from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance
+from .thm7 import certify_thm7, certify_thm7_range
 
 __all__ = [
+    "MIXTURE_CLAIMS", "as_evaluation", "certified_claim_ids", "certify_instance",
+    "certify_thm7", "certify_thm7_range",
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
     "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",
     "combine", "compare", "QUANTITIES", "LineMixture", "LineQuantities", "line_quantities",
