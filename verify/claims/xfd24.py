@@ -8,7 +8,9 @@ identities and inequalities), :mod:`.xfd24_pointwise` (eq. (8), (22), Lemma 18),
 scalar facts of the proofs), :mod:`.xfd24_trajectory` (Theorems 2 and 7).
 """
 
+from . import xfd24_chain as _chain
 from . import xfd24_mixture as _mixture
+from . import xfd24_trajectory as _trajectory
 from . import xfd24_pointwise as _pointwise
 from . import xfd24_scalar as _scalar
 from .registry import register
@@ -25,13 +27,7 @@ _ORDER = [
 
 def _collect():
     claims = [*_mixture.CLAIMS_IDENTITIES, *_mixture.CLAIMS_INEQUALITIES, *_pointwise.CLAIMS, _pointwise.LEMMA18,
-              *_scalar.CLAIMS, _scalar.LEMMA17]
-    for name in ("xfd24_chain", "xfd24_trajectory"):
-        try:
-            module = __import__(f"{__package__}.{name}", fromlist=["CLAIMS"])
-        except ImportError:  # optional modules (heavier checks)
-            continue
-        claims.extend(module.CLAIMS)
+              *_scalar.CLAIMS, _scalar.LEMMA17, *_chain.CLAIMS, *_trajectory.CLAIMS]
     by_id = {c.id: c for c in claims}
     return [by_id[i] for i in _ORDER if i in by_id] + [c for c in claims if c.id not in _ORDER]
 
