@@ -175,6 +175,14 @@ def format_markdown(report) -> str:
             for note in c["notes"]:
                 out.append(f"Note: {note}  ")
             out.append("")
+    noted = [c for c in report["claims"] if c["notes"] and c not in findings]
+    if noted:
+        out.append("## Notes")
+        out.append("")
+        for c in noted:
+            for note in c["notes"]:
+                out.append(f"- `{c['id']}` ({c['verdict']}): {note}")
+        out.append("")
     out.append("## Formalization notes")
     out.append("")
     for c in report["claims"]:

@@ -189,6 +189,9 @@ class Claim:
         Source (paper, equation, page).
     default_instances : int
         Instances per family in the default run.
+    report_keys : tuple of str
+        ``Evaluation.detail`` keys summarized (range over instances) in the
+        claim's notes, e.g. a fitted rate exponent.
     """
 
     id: str
@@ -205,6 +208,7 @@ class Claim:
     formalization: str = "as printed"
     reference: str = ""
     default_instances: int = 6
+    report_keys: tuple = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -74,6 +74,7 @@ class ClaimResult:
     notes: list = field(default_factory=list)
     seed: int = 0
     dps: int = 30
+    numerical_verdict: str = UNDECIDED
 
     def count(self, verdict) -> int:
         return sum(1 for r in self.instances if r.verdict == verdict)
@@ -89,7 +90,8 @@ class ClaimResult:
         return {
             "id": c.id, "paper": c.paper, "label": c.label, "kind": c.kind,
             "statement": c.statement, "formalization": c.formalization, "reference": c.reference,
-            "verdict": self.verdict, "instances": len(self.instances),
+            "verdict": self.verdict, "numerical_verdict": self.numerical_verdict,
+            "instances": len(self.instances),
             "holds": self.count(HOLDS), "fails": self.count(FAILS), "undecided": self.count(UNDECIDED),
             "smallest_relative_margin": _maybe(self.smallest_relative_margin),
             "worst_instance": None if self.worst is None else self.worst.to_json(),
@@ -305,6 +307,10 @@ def _finish(result: ClaimResult, out_dir):
                                                      if r.evaluation.relation != "==" else
                                                      -abs(r.evaluation.lhs - r.evaluation.rhs)))
     if failing:
+        result.numerical_verdict = REFUTED
+    elif records and all(r.verdict == HOLDS for r in records):
+        result.numerical_verdict = SUPPORTED
+    if failing:
         result.verdict = REFUTED
         worst = min(failing, key=lambda r: r.evaluation.relative_margin)
         result.worst = worst
@@ -312,12 +318,22 @@ def _finish(result: ClaimResult, out_dir):
             result.counterexample = str(write_counterexample(result, worst, out_dir))
     elif result.proof and result.proof.get("proven"):
         result.verdict = PROVEN
+        if result.proof.get("scope") == "integrand" and "E_x" in claim.statement:
+            result.notes.append("the symbolic proof covers the integrand (pointwise); the expectation identity "
+                                "also needs differentiation under E (dominated convergence). Numerical verdict: "
+                                + result.numerical_verdict)
     elif records and all(r.verdict == HOLDS for r in records):
         result.verdict = SUPPORTED
     else:
         result.verdict = UNDECIDED
         if not records:
             result.notes.append("no instance evaluated")
+    for key in claim.report_keys:
+        vals = [r.evaluation.detail[key] for r in evaluated if key in r.evaluation.detail]
+        nums = [float(v) for v in vals if isinstance(v, (int, float))]
+        if nums:
+            lo, hi = min(nums), max(nums)
+            result.notes.append(f"{key}: {lo:.4g}" + ("" if lo == hi else f" .. {hi:.4g}") + f" over {len(nums)} instances")
     if claim.constant is not None:
         vals = [r.evaluation.constant for r in evaluated
                 if r.evaluation.constant is not None and math.isfinite(r.evaluation.constant)

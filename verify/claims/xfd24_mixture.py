@@ -362,7 +362,9 @@ CLAIMS_INEQUALITIES = [
            constant=Constant("factor 1", 1.0, "max"), default_instances=4,
            reference=f"{REF}, Theorem 13 / eq. (7)", formalization="as printed; mu_max at mu; lhs/rhs reported"),
     _claim("xfd24.thm14", "Theorem 14", "L(mu) <= sum_i pi_i |mu_i|^2 / 2 <= mu_max^2 / 2", "inequality",
-           eval_thm14, search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/2", 0.5, "max"),
+           eval_thm14, families={"random": RANDOM, "special": SPECIAL, "near_coincident": fixed(
+               {"weights": [0.5, 0.5], "means": [[0.6], [0.5]]},
+               {"weights": [0.3, 0.7], "means": [[1.0, 0.2], [1.05, 0.2]]})}, search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/2", 0.5, "max"),
            reference=f"{REF}, Theorem 14"),
     _claim("xfd24.lemma15", "Lemma 15",
            "|mu_1|,|mu_2| >= 10 sqrt(d), |mu_3..n| <= sqrt(d) => |grad_i L| <= 2 sum_{k>=3} |mu_k| + 2 exp(-d)(|mu_1| + |mu_2|)",
