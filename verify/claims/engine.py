@@ -170,8 +170,18 @@ def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0, seconds=
     if space is None or evaluations <= 0:
         return out
     rng = _rng(seed, claim.id, 1000)
-    x0s = [space.encode(p) for p in starts]
-    x0s = [x for x in x0s if x is not None] or [space.sample(rng)]
+    x0s = [x for x in (space.encode(p) for p in starts) if x is not None][:2]
+    if len(x0s) < 2:  # seed the search with the best of a few random points of the search space
+        scored = []
+        for _ in range(8):
+            z = space.sample(rng)
+            params = space.decode(z)
+            if claim.hypotheses is not None and not claim.hypotheses(params):
+                continue
+            scored.append((search_objective(evaluate_instance(claim, params, "adversarial").evaluation), len(scored), z))
+        x0s += [z for _, _, z in sorted(scored, key=lambda t: (t[0], t[1]))[: 2 - len(x0s)]]
+    if not x0s:
+        return out
     per_start = max(10, evaluations // len(x0s))
     for x0 in x0s:
         best = {"f": math.inf, "rec": None}
@@ -232,7 +242,7 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
     dps : int
         Digits of the mpmath path used to confirm failures.
     search_evaluations : int or None
-        Evaluations of the adversarial search (default ``4 * instances + 20``; 0 disables).
+        Evaluations of the adversarial search (default ``10 * instances + 60``; 0 disables).
     budget : float or None
         Seconds; families and search stop early when exceeded (the report then
         depends on machine speed, which is noted).
@@ -262,10 +272,10 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
                 continue
             records.append(evaluate_instance(claim, params, name))
     if claim.search is not None and claim.kind in ("inequality",) and not over_budget():
-        n_eval = 4 * count + 20 if search_evaluations is None else int(search_evaluations)
+        n_eval = 10 * count + 60 if search_evaluations is None else int(search_evaluations)
         ranked = sorted((r for r in records if r.evaluation is not None),
                         key=lambda r: search_objective(r.evaluation))
-        starts = [r.params for r in ranked[:2]]
+        starts = [r.params for r in ranked]
         cap = search_seconds
         if budget is not None:
             left = budget - (time.perf_counter() - start)
