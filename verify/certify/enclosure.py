@@ -162,12 +162,15 @@ class Enclosure:
             return +mid, +rad
 
     def to_mpi(self):
-        """An ``mpmath.iv.mpf`` interval containing the ball (outward rounded)."""
+        """An ``mpmath.iv.mpf`` interval containing the ball (endpoints rounded outward)."""
         if self.rad is None:
             return mpmath.iv.mpf([-mpmath.inf, mpmath.inf])
-        lo, hi = self.lower, self.upper
-        with mpmath.iv.workprec(max(64, self.prec + 16)):
-            return mpmath.iv.mpf(lo.numerator) / lo.denominator | mpmath.iv.mpf(hi.numerator) / hi.denominator
+        from mpmath import libmp
+
+        prec = max(64, self.prec + 16)
+        lo = mpmath.make_mpf(libmp.from_rational(self.lower.numerator, self.lower.denominator, prec, "f"))
+        hi = mpmath.make_mpf(libmp.from_rational(self.upper.numerator, self.upper.denominator, prec, "c"))
+        return mpmath.iv.mpf([lo, hi])  # iv rounds outward at its own precision
 
     def str(self, digits: int = 20) -> str:
         """``"mid +/- rad"`` with ``digits`` significant digits of the midpoint."""
@@ -194,8 +197,10 @@ def _to_fraction(value) -> Fraction:
     if isinstance(value, (int, float)):
         return Fraction(value)
     if isinstance(value, mpmath.mpf):
-        man, exp = value.man_exp
-        return _dyadic(int(man), int(exp)) if man is not None else Fraction(0)
+        if not mpmath.isfinite(value):
+            raise ValueError(f"expected a finite number, got {value}")
+        sign, man, exp, _ = value._mpf_  # (mpf.man_exp drops the sign)
+        return _dyadic(-int(man) if sign else int(man), int(exp))
     if isinstance(value, str):
         return Fraction(value)
     try:  # python-flint fmpq / fmpz

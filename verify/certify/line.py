@@ -109,7 +109,7 @@ class LineMixture:
                 raise ValueError("means: not exactly collinear (rank r > 1); certification needs r = 1")
             if len(axis) == 1:  # v is a multiple of a coordinate axis: c_i exact
                 i0 = axis[0]
-                coords.append(r[i0] if v[i0] > 0 else -r[i0])
+                coords.append(r[i0])  # e = +e_{i0}, so mu_i = r[i0] e exactly
             else:
                 coords.append((dot, vv))
         if len(axis) == 1:
@@ -286,7 +286,7 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
     for q, size in layout:
         vals = acc[pos:pos + size]
         pos += size
-        if size == 1:
+        if q in ("loss", "psi_tilde_sq"):
             out[q] = vals[0] + arb(0, tail[q].upper())
         else:
             out[q] = [v + arb(0, tb.upper()) for v, tb in zip(vals, tail[q])]

@@ -1,0 +1,212 @@
+"""Certified enclosures (python-flint): containment of the mpmath reference, widths, verdicts."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+flint = pytest.importorskip("flint")
+
+from solvers import Mixture  # noqa: E402
+from verify import reference  # noqa: E402
+from verify import certify  # noqa: E402
+from verify.certify.enclosure import _to_fraction  # noqa: E402
+from verify.certify import (CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, Enclosure, LineMixture,  # noqa: E402
+                            certify_instance, certify_on_interval, line_quantities)
+
+
+@pytest.fixture(autouse=True)
+def _restore_flint_prec():
+    old = flint.ctx.prec
+    yield
+    assert flint.ctx.prec == old, "library code changed flint.ctx.prec"
+    flint.ctx.prec = old
+
+
+def _instance(draw_weights, coords, direction):
+    w = np.asarray(draw_weights, float)
+    w = w / w.sum()
+    means = [[c * v for v in direction] for c in coords]
+    return {"weights": w.tolist(), "means": means}
+
+
+coord = st.floats(-4, 4, allow_nan=False).map(lambda x: round(x, 3))
+instances = st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(0.1, 1.0), min_size=n, max_size=n),
+    st.lists(coord, min_size=n, max_size=n),
+    st.sampled_from([(1.0,), (1.0, 0.0), (0.0, 1.0, 0.0), (1.0, 2.0), (-1.0, 0.5, 2.0)])))
+
+
+def _contains(enc: Enclosure, value, error) -> bool:
+    """The enclosure meets [value - error, value + error] (reference rounded to its dps)."""
+    v = _to_fraction(value)  # exact (mpmath.mpf(value) would round to the current precision)
+    e = Fraction(float(error)) + Fraction(1, 10**28) * (1 + abs(v))
+    return enc.lower - e <= v <= enc.upper + e
+
+
+@settings(max_examples=6, deadline=None)
+@given(instances)
+@example(([1.0], [-1.0], (1.0,)))  # sign of c_i along a negative axis mean
+@example(([1.0], [-1.0], (1.0, 2.0)))
+@example(([1.0, 0.5], [0.0, 0.0], (1.0,)))  # all means zero (r = 0)
+@example(([1.0, 1.0], [0.0, 1.0], (1.0,)))
+def test_enclosures_contain_reference(inst):
+    params = _instance(*inst)
+    mix = Mixture(np.asarray(params["weights"]), np.asarray(params["means"]))
+    names = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
+    ref = reference.quantities(mix, names, dps=30)
+    got = line_quantities(params, names)
+    assert _contains(got["loss"], ref["loss"].value, ref["loss"].error)
+    assert _contains(got["psi_tilde_sq"], ref["psi_tilde_sq"].value, ref["psi_tilde_sq"].error)
+    for enc, val in zip(got["responsibility_means"], ref["responsibility_means"].value):
+        assert _contains(enc, val, ref["responsibility_means"].error)
+    for row_e, row_v in zip(got["gradient"], ref["gradient"].value):
+        for enc, val in zip(row_e, row_v):
+            assert _contains(enc, val, ref["gradient"].error)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(0.05, 1.0), min_size=n, max_size=n),
+    st.lists(st.floats(-10, 10, allow_nan=False), min_size=n, max_size=n))))
+def test_width_below_1e25_at_128_bits(inst):
+    w, c = inst
+    got = line_quantities(LineMixture.from_coords(w, c), prec=128)
+    widths = [got["loss"].width, got["psi_tilde_sq"].width]
+    widths += [e.width for e in got["responsibility_means"]]
+    widths += [e.width for row in got["gradient"] + got["gradient_stein"] for e in row]
+    assert max(widths) < 1e-25
+
+
+def test_known_values_and_symmetry():
+    got = line_quantities({"weights": [0.5, 0.5], "means": [[1.0], [-1.0]]})
+    g = got["gradient_coeff"]
+    assert (g[0] + g[1]).contains(0)  # E psi_1 (1 - t) = -E psi_2 (-1 - t) by t -> -t
+    assert got["responsibility_means"][0].contains(0.5)
+    zero = line_quantities({"weights": [1.0], "means": [[0.0, 0.0]]})
+    assert zero["loss"].contains(0) and zero["loss"].width < 1e-30
+    # general direction: gradient is g_i * e with e = (1, 2)/sqrt(5)
+    gen = line_quantities({"weights": [0.25, 0.75], "means": [[1.0, 2.0], [-0.5, -1.0]]})
+    ax = line_quantities({"weights": [0.25, 0.75], "means": [[math.sqrt(5)], [-math.sqrt(5) / 2]]})
+    assert abs(float(gen["loss"]) - float(ax["loss"])) < 1e-14
+    assert abs(float(gen["gradient"][0][1]) - 2 * float(gen["gradient"][0][0])) < 1e-30
+
+
+def test_non_collinear_means_are_rejected():
+    with pytest.raises(ValueError, match="collinear"):
+        LineMixture.from_means([0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]])
+    res = certify_instance("xfd24.thm14", {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]})
+    assert res.verdict == UNDECIDED and "collinear" in res.detail["reason"]
+
+
+def test_ball_parameters_enclose_endpoints():
+    from verify.certify.line import line_quantities_arb
+    with certify.workprec(128):
+        arb = flint.arb
+        w = [arb(1) / 3] * 3
+        ball = arb(2, 0.01)
+        wide = line_quantities_arb(w, [ball, -ball, arb(0)], ("gradient",))["gradient"][0]
+        for a in (arb("1.99"), arb(2), arb("2.01")):
+            pt = line_quantities_arb(w, [a, -a, arb(0)], ("gradient",))["gradient"][0]
+            assert wide.contains(pt)
+
+
+# ---- verdicts on claims -----------------------------------------------------------------------
+
+LINE = {"weights": [0.2, 0.3, 0.5], "means": [[1.5, 0.0], [-2.0, 0.0], [0.3, 0.0]]}
+
+
+@pytest.mark.parametrize("cid", ["xfd24.thm14", "xfd24.lemma11", "xfd24.cor10", "xfd24.lemma9"])
+def test_mixture_claims_certified(cid):
+    res = certify_instance(cid, LINE)
+    assert res.verdict == CERTIFIED, res.detail
+    ev = certify.as_evaluation(res)
+    assert ev.certified and ev.verdict == "HOLDS" and ev.detail["certified_verdict"] == CERTIFIED
+
+
+def test_lemma15_certified_and_hypotheses():
+    d = 3
+    s = math.sqrt(d)
+    ok = {"weights": [0.3, 0.3, 0.4], "means": [[10.5 * s, 0, 0], [-11 * s, 0, 0], [0.5 * s, 0, 0]]}
+    res = certify_instance("xfd24.lemma15", ok)
+    assert res.verdict == CERTIFIED and res.detail["hypotheses"]
+    bad = {"weights": [0.3, 0.3, 0.4], "means": [[1.0, 0, 0], [-11 * s, 0, 0], [0.5 * s, 0, 0]]}
+    res = certify_instance("xfd24.lemma15", bad)
+    assert res.verdict == UNDECIDED and res.detail["hypotheses"] is False
+
+
+def test_identity_refuted_when_zero_excluded():
+    from verify.certify import compare
+    a = Enclosure.from_bounds(Fraction(1), Fraction(1) + Fraction(1, 10**30))
+    b = Enclosure.from_bounds(Fraction(1) + Fraction(1, 10**20), Fraction(1) + Fraction(2, 10**20))
+    assert compare(a, b, "==") == CERTIFIED_REFUTED
+
+
+# ---- scalar facts -------------------------------------------------------------------------------
+
+def test_eq18_certified_refuted():
+    res = certify.certify_scalar("xfd24.proof.eq18_exp")
+    assert res.verdict == CERTIFIED_REFUTED
+    assert res.detail["counterexample"]["x"] == "0" and res.lhs.certainly_gt(res.rhs)
+    assert res.detail["fails_everywhere_on_[0,1]"]
+    generic = certify_on_interval(lambda x: (1 + x).exp(), lambda x: 1 + 2 * x, 0, 1, "<=")
+    assert generic.verdict == CERTIFIED_REFUTED
+
+
+def test_exp_rational_certified():
+    res = certify.certify_exp_rational()
+    assert res.verdict == CERTIFIED
+    assert set(res.detail["covering"].values()) == {CERTIFIED}
+    # a covering away from the tangency at 0 also certifies by subdivision alone
+    assert certify_on_interval(lambda t: (-t).exp(), lambda t: 1 / (1 + t), Fraction(1, 100), 10).verdict == CERTIFIED
+
+
+def test_scalar_facts_all_d():
+    r = certify.certify_scalar_range
+    assert r("xfd24.proof.norm_lower_tail").verdict == CERTIFIED
+    assert r("xfd24.proof.ratio_power").verdict == CERTIFIED
+    assert r("xfd24.lemma17").verdict == CERTIFIED
+    up = r("xfd24.proof.norm_upper_tail")
+    # Pr[|x| > 2 sqrt d] ~ exp(-d (3 - ln 4)/2) > exp(-d) for large d: false from d = 17 on
+    assert up.verdict == CERTIFIED_REFUTED and up.detail["counterexample"] == {"d": 17}
+    assert r("xfd24.proof.norm_upper_tail", 1, 16).verdict == CERTIFIED
+    lc = r("xfd24.proof.lemma17_const")
+    assert lc.verdict == CERTIFIED_REFUTED and lc.detail["counterexample"] == {"d": 1}
+    assert [d for d, _ in lc.detail["not_certified"]] == [1]
+    assert r("xfd24.proof.lemma17_const", 2, 1000).verdict == CERTIFIED
+
+
+@pytest.mark.parametrize("d", [1, 2, 7, 50])
+def test_scalar_values_match_mpmath(d):
+    with mpmath.workdps(40):
+        low = mpmath.gammainc(mpmath.mpf(d) / 2, mpmath.mpf(d) / 8, mpmath.inf, regularized=True)
+        c = mpmath.mpf(1) / (3 * d)
+        k = mpmath.mpf(2) ** (1 - mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2)
+        mgf = mpmath.quad(lambda r: mpmath.exp(c * r) * r ** (d - 1) * mpmath.exp(-r * r / 2) * k, [0, 5, 20, 60])
+    res = certify.certify_scalar("xfd24.proof.norm_lower_tail", d)
+    assert abs(float(res.lhs) - float(low)) < 1e-15 and res.lhs.contains_interval(low - 1e-35, low + 1e-35) \
+        or abs(res.lhs.mid - Fraction(str(mpmath.nstr(low, 35)))) < Fraction(1, 10**33)
+    l17 = certify.certify_scalar("xfd24.lemma17", d)
+    assert abs(l17.lhs.mid - Fraction(mpmath.nstr(mgf, 35))) < Fraction(1, 10**30)
+
+
+def test_thm7_certified_default():
+    res = certify.certify_thm7_range(range(1, 11), eta=0.7)
+    assert [r.verdict for r in res] == [CERTIFIED] * 10
+    assert res[-1].detail["T"] == 1048
+    for r in res:
+        assert r.detail["eq41"] == CERTIFIED and r.detail["trapping"] == CERTIFIED
+        assert r.lhs.certainly_ge(r.rhs)
+
+
+def test_certify_instance_dispatch():
+    assert certify_instance("xfd24.proof.ratio_power", {"d": 1}).verdict == CERTIFIED
+    assert certify_instance("xfd24.thm7", {"d": 5, "eta": 0.7}).verdict == CERTIFIED
+    with pytest.raises(KeyError):
+        certify_instance("xfd24.thm13", LINE)
