@@ -35,9 +35,11 @@ def _worst(points, relation, dps, method):
     err = float(mpmath.mpf(10) ** (-(dps - 5)) * scale)
     m = rhs - lhs if relation == "<=" else lhs - rhs
     rel = m / scale
+    failing = [p[2] for p in points if margin(p) < 0]
     return Evaluation(float(lhs), float(rhs), err, relation, method=method, certified=True, signed_margin=float(m),
                       detail={"worst_at": where, "relative_margin_mp": mpmath.nstr(rel, 20),
-                              "points": len(points)})
+                              "points": len(points), "first_failing": failing[0] if failing else None,
+                              "failing_points": len(failing)})
 
 
 def _ball_volume(d):
@@ -191,13 +193,15 @@ CLAIMS = [
     _scalar("xfd24.proof.norm_upper_tail", "proof of Lemma 15", "Pr[|x| > 2 sqrt(d)] <= exp(-d) for every d >= 1",
             eval_norm_upper_tail, D_BLOCKS, "xfd24 appendix, proof of Lemma 15 (d = 1..1000 checked)",
             formalization="as printed; chi^2 large deviations give Pr ~ exp(-0.807 d), so the bound "
-                          "can only hold for small d"),
+                          "fails for large d (first at d = 17). The Laurent-Massart bound Pr[|x|^2 >= 5d] <= exp(-d) "
+                          "gives the radius sqrt(5d) instead of 2 sqrt(d)"),
     _scalar("xfd24.proof.ratio_power", "proof of Lemma 17", "(2d/(2d-1))^(d+1) <= 4 for every d >= 1",
             eval_ratio_power, D_BLOCKS, "xfd24 appendix, proof of Lemma 17 (exact rationals, d = 1..1000)",
             formalization="as printed; equality at d = 1"),
     _scalar("xfd24.proof.lemma17_const", "proof of Lemma 17",
             "exp(1/(3d)) (2 pi)^(-d/2) V_d + 4 sqrt(d) <= 5 sqrt(d)", eval_lemma17_const, D_BLOCKS,
-            "xfd24 appendix, eq. (11), last step"),
+            "xfd24 appendix, eq. (11), last step",
+            formalization="as printed; fails at d = 1 only (exp(1/3) * 2/sqrt(2 pi) = 1.11 > 1)"),
     _scalar("xfd24.proof.eq11_step", "eq. (11)",
             "exp(c)(2 pi)^(-d/2) V_d <= exp(1/(3d))(2 pi)^(-d/2) for 0 < c <= 1/(3d)", eval_eq11_step, D_BLOCKS,
             "xfd24 appendix, eq. (11), first step",
