@@ -147,3 +147,18 @@ def test_replay_rejects_non_counterexample(tmp_path):
     p.write_text("{}")
     with pytest.raises(ValueError, match="not an overmix counterexample"):
         replay(p)
+
+
+def test_adversarial_search_finds_what_random_instances_miss(tmp_path):
+    """Lemma 20 with 1/4 -> 0.45: the random cluster instances all hold; the search must refute it."""
+    from verify.claims import xfd24_mixture as xm
+
+    base = get("xfd24.lemma12.case2")
+    claim = user_inequality("test.case2_045", "E|psi~|^2 >= 0.45 mu_max^2 (case 2)",
+                            lambda q: q["psi_tilde_sq"], lambda q: 0.45 * q["mu_max"] ** 2, relation=">=",
+                            families=base.families, hypotheses=base.hypotheses, search=base.search)
+    random_only = run_claim(claim, search_evaluations=0)
+    assert random_only.verdict == SUPPORTED
+    r = run_claim(claim, out_dir=tmp_path, dps=20)
+    assert r.verdict == REFUTED and r.worst.family == "adversarial"
+    assert xm._case2(r.worst.params)
