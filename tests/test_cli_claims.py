@@ -74,3 +74,12 @@ def test_same_seed_same_report_apart_from_timings(tmp_path, capsys):
 def test_engines_subcommand_still_works(capsys):
     code, out, _ = run(["engines"], capsys)
     assert code == 0 and "quadrature" in out
+
+
+@pytest.mark.slow
+def test_full_default_run_completes(tmp_path, capsys):
+    code, out, _ = run(["--out", str(tmp_path), "--no-progress"], capsys)
+    assert code == 0
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert {c["id"] for c in data["claims"]} >= {"xfd24.thm7", "xfd24.thm2", "xfd24.lemma11"}
+    assert all(c["verdict"] in ("PROVEN", "SUPPORTED", "REFUTED", "UNDECIDED") for c in data["claims"])

@@ -338,6 +338,12 @@ def _finish(result: ClaimResult, out_dir):
         result.verdict = UNDECIDED
         if not records:
             result.notes.append("no instance evaluated")
+    skipped = [r for r in records if r.evaluation is None]
+    if skipped:
+        result.notes.append(f"{len(skipped)} instance(s) not evaluated, e.g. {skipped[0].note}")
+    unconfirmed = [r for r in records if r.evaluation is not None and r.note]
+    if unconfirmed:
+        result.notes.append(f"{len(unconfirmed)} instance(s): {unconfirmed[0].note}")
     for key in claim.report_keys:
         vals = [r.evaluation.detail[key] for r in evaluated if key in r.evaluation.detail]
         nums = [float(v) for v in vals if isinstance(v, (int, float))]
