@@ -205,8 +205,30 @@ def test_thm7_certified_default():
         assert r.lhs.certainly_ge(r.rhs)
 
 
+@pytest.mark.parametrize("n", [3, 10])
+def test_thm7_all_step_sizes(n):
+    res = [certify.certify_thm7_all_eta(d, n) for d in range(1, 31)]
+    assert all(r.verdict == CERTIFIED and r.detail["covered"] for r in res)
+    assert all(r.lhs.certainly_le(r.rhs) for r in res)
+
+
+@pytest.mark.slow
+def test_thm7_all_step_sizes_d_up_to_1000():
+    bad = [d for d in range(1, 1001) if certify.certify_thm7_all_eta(d).verdict != CERTIFIED]
+    assert bad == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eta", [0.1, 0.35])
+def test_thm7_trajectory_smaller_steps(eta):
+    res = certify.certify_thm7_range(range(1, 9), eta=eta)
+    assert [r.verdict for r in res] == [CERTIFIED] * 8
+
+
 def test_certify_instance_dispatch():
     assert certify_instance("xfd24.proof.ratio_power", {"d": 1}).verdict == CERTIFIED
     assert certify_instance("xfd24.thm7", {"d": 5, "eta": 0.7}).verdict == CERTIFIED
+    r = certify_instance("xfd24.thm7", {"d": 12, "eta": "all"})
+    assert r.verdict == CERTIFIED and r.detail["eta"] == "all eta > 0"
     with pytest.raises(KeyError):
         certify_instance("xfd24.thm13", LINE)

@@ -25,7 +25,9 @@ Certified statements (per instance):
   equality**; exact equality is the symbolic layer's job (:mod:`verify.symbolic`).
   CERTIFIED-REFUTED when 0 is certainly excluded.
 * scalar facts (``params``: ``{"d": d}`` or ``{"d_from": a, "d_to": b}``, default
-  1..1000) and ``xfd24.thm7`` (``params``: ``{"d": d, "eta": 0.7, "n": 3}``).
+  1..1000) and ``xfd24.thm7`` (``params``: ``{"d": d, "eta": 0.7, "n": 3}``: the trajectory
+  for that step size; ``"eta": "all"``: every step size at once, see
+  :func:`verify.certify.thm7.certify_thm7_all_eta`).
 """
 
 from __future__ import annotations
@@ -88,10 +90,12 @@ def certify_instance(claim_id: str, params: dict, *, prec: int = DEFAULT_PREC,
             return certify_scalar(claim_id, int(params["d"]), prec=prec)
         return certify_scalar_range(claim_id, int(params.get("d_from", 1)), int(params.get("d_to", 1000)), prec=prec)
     if claim_id == "xfd24.thm7":
-        from .thm7 import certify_thm7
+        from .thm7 import certify_thm7, certify_thm7_all_eta
 
-        return certify_thm7(int(params.get("d", 1)), float(params.get("eta", 0.7)), int(params.get("n", 3)),
-                            prec=prec)
+        d, n, eta = int(params.get("d", 1)), int(params.get("n", 3)), params.get("eta", 0.7)
+        if eta in (None, "all"):
+            return certify_thm7_all_eta(d, n, prec=prec)
+        return certify_thm7(d, float(eta), n, prec=prec)
     try:
         mix = LineMixture.from_params(params)
     except ValueError as exc:

@@ -34,7 +34,7 @@ from fractions import Fraction
 
 from ._flint import require, workprec
 from .enclosure import Enclosure
-from .quadrature import integrate
+from .quadrature import _log, integrate
 
 QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
 DEFAULT_PREC = 128
@@ -169,7 +169,7 @@ def _envelope_kinks(logw, cs, T):
 
 
 def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAULT_PREC,
-                        tol: float | None = None, stats: dict | None = None):
+                        tol: float | None = None, stats: dict | None = None, components=None):
     r"""Arb enclosures of the r = 1 quantities (caller holds ``workprec(prec)``).
 
     Parameters
@@ -181,6 +181,8 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
         Subset of :data:`QUANTITIES`.
     tol : float, optional
         Absolute quadrature error goal (default :math:`2^{16 - \text{prec}}`).
+    components : sequence of int, optional
+        Compute the vector quantities only for these components (default: all).
 
     Returns
     -------
@@ -196,7 +198,9 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
     if bad:
         raise ValueError(f"quantities: unknown {bad}, expected a subset of {QUANTITIES}")
     n = len(coords)
-    tol = float(2.0 ** (16 - prec)) if tol is None else float(tol)
+    comp = list(range(n)) if components is None else [int(i) for i in components]
+    tol = arb(2) ** (16 - prec) if tol is None else tol
+    log_tol = _log(arb, tol)
     lp = [w.log() for w in weights]
     c2h = [c * c / 2 for c in coords]
     cf = [float(c.mid()) for c in coords]
@@ -210,7 +214,7 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
     # ---- truncation point and analytic tails -----------------------------------------
     cm, k0 = float(cmax), float(K0)
     T = 4.0
-    while math.exp(-T * T / 2) * (k0 + cm * cm + cm + T + 2) > tol / 16:
+    while -T * T / 2 + math.log(k0 + cm * cm + cm + T + 2) > log_tol - math.log(16):
         T += 0.5
     Tb = arb(T)
     Q = (Tb / arb(2).sqrt()).erfc() / 2
@@ -218,15 +222,15 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
     tail = {
         "loss": 2 * (K0 * Q + cmax * phiT),
         "psi_tilde_sq": 2 * cmax * cmax * Q,
-        "responsibility_means": [2 * Q] * n,
-        "gradient": [2 * (abs(c).upper() * Q + phiT) for c in coords],
-        "gradient_stein": [2 * cmax * Q] * n,
+        "responsibility_means": [2 * Q] * len(comp),
+        "gradient": [2 * (abs(coords[i]).upper() * Q + phiT) for i in comp],
+        "gradient_stein": [2 * cmax * Q] * len(comp),
     }
 
     # ---- integrand (vector), for a real ball t or a complex box z -------------------------
     layout = []
     for q in names:
-        layout.append((q, 1 if q in ("loss", "psi_tilde_sq") else n))
+        layout.append((q, 1 if q in ("loss", "psi_tilde_sq") else len(comp)))
     need_m = "psi_tilde_sq" in names or "gradient_stein" in names
 
     def make(j, box):
@@ -259,11 +263,11 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
                     logD = D.log(analytic=True) if box else D.log()
                     out.append(-(lp[j] + coords[j] * t - c2h[j] + logD) * w)
                 elif q == "responsibility_means":
-                    out.extend(pw)
+                    out.extend(pw[i] for i in comp)
                 elif q == "gradient":
-                    out.extend(pw[i] * (coords[i] - t) for i in range(n))
+                    out.extend(pw[i] * (coords[i] - t) for i in comp)
                 elif q == "gradient_stein":
-                    out.extend(pw[i] * m for i in range(n))
+                    out.extend(pw[i] * m for i in comp)
                 elif q == "psi_tilde_sq":
                     out.append(m * m * w)
             return out

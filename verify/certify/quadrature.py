@@ -62,8 +62,9 @@ def integrate(real_f, box_f, a: float, b: float, tol: float, prec: int, *, max_d
         None) when the integrand is not analytic on the box ``z``.
     a, b : float
         Endpoints (converted exactly to Arb; dyadic).
-    tol : float
-        Absolute error goal for each component over the whole ``[a, b]``.
+    tol : float or arb
+        Absolute error goal for each component over the whole ``[a, b]`` (an Arb
+        value may be below the float range; only its logarithm is used).
     prec : int
         Working precision (the caller holds it via :func:`._flint.workprec`).
 
@@ -74,26 +75,30 @@ def integrate(real_f, box_f, a: float, b: float, tol: float, prec: int, *, max_d
     """
     fl = require()
     arb, acb = fl.arb, fl.acb
+    log_tol = _log(arb, tol)
     total = None
     length = b - a
     stack = [(a, b, 0)]
     nseg = nodes = 0
     while stack:
         lo, hi, depth = stack.pop()
-        seg_tol = tol * (hi - lo) / length
+        log_seg_tol = log_tol + math.log((hi - lo) / length)
         mid_f, half_f = (lo + hi) / 2, (hi - lo) / 2
         m, h = (arb(lo) + arb(hi)) / 2, (arb(hi) - arb(lo)) / 2  # exact endpoints: segments tile [a, b]
         best = None
         for rho in RHOS:
-            A, B = (rho + 1 / rho) / 2, (rho - 1 / rho) / 2
-            z = acb(arb(mid_f, half_f * A * 1.0000001), arb(0, half_f * B * 1.0000001))
+            rb = arb(rho)
+            A, B = (rb + 1 / rb) / 2, (rb - 1 / rb) / 2
+            # rectangle m + [-hA, hA] + i[-hB, hB] containing the Bernstein ellipse (outward rounded)
+            z = acb(m + arb(0, (h * A).upper()), arb(0, (h * B).upper()))
             vals = box_f(z)
             if vals is None or not all(v.is_finite() for v in vals):
                 continue
             Ms = [abs(v).upper() for v in vals]
-            Mmax = max(float(x) for x in Ms)
-            # smallest rule whose bound meets seg_tol (float estimate; bound re-done in Arb below)
-            need = math.log(max(half_f * 64 * Mmax / (15 * (rho * rho - 1) * seg_tol), 1.0)) / (2 * math.log(rho))
+            log_M = max(_log(arb, x) for x in Ms)
+            # smallest rule whose bound meets the segment goal (estimate; the bound is re-done in Arb below)
+            log_ratio = math.log(half_f * 64 / (15 * (rho * rho - 1))) + log_M - log_seg_tol
+            need = max(log_ratio, 0.0) / (2 * math.log(rho))
             N = next((r for r in RULES if r >= need + 0.5), None)
             if N is None:
                 continue
@@ -127,3 +132,12 @@ def integrate(real_f, box_f, a: float, b: float, tol: float, prec: int, *, max_d
         stats["segments"] = stats.get("segments", 0) + nseg
         stats["nodes"] = stats.get("nodes", 0) + nodes
     return total
+
+
+def _log(arb, x) -> float:
+    """Natural log of a positive number (float or Arb, possibly below the float range); -inf for 0."""
+    if isinstance(x, arb):
+        if not bool(x > 0):
+            return -math.inf
+        return float(x.log().mid())
+    return math.log(x) if x > 0 else -math.inf
