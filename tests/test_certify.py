@@ -182,6 +182,18 @@ def test_scalar_facts_all_d():
     assert r("xfd24.proof.lemma17_const", 2, 1000).verdict == CERTIFIED
 
 
+def test_scalar_facts_every_d():
+    all_d = certify.certify_all_d
+    for cid in ("xfd24.proof.norm_lower_tail", "xfd24.proof.ratio_power", "xfd24.lemma17"):
+        r = all_d(cid)
+        assert r.verdict == CERTIFIED and r.detail["scope"] == "all d >= 1"
+    lc = all_d("xfd24.proof.lemma17_const")
+    assert lc.verdict == CERTIFIED_REFUTED and lc.detail["holds_for"] == "d >= 2"
+    assert lc.lhs.certainly_gt(lc.rhs)  # the d = 1 counterexample
+    assert all_d("xfd24.proof.norm_upper_tail").verdict == CERTIFIED_REFUTED
+    assert certify_instance("xfd24.lemma17", {"all_d": True}).verdict == CERTIFIED
+
+
 @pytest.mark.parametrize("d", [1, 2, 7, 50])
 def test_scalar_values_match_mpmath(d):
     with mpmath.workdps(40):

@@ -30,7 +30,7 @@ from .enclosure import Enclosure
 from .verdict import (CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED, VERDICTS, CertifiedResult,
                       combine, compare)
 from .line import QUANTITIES, LineMixture, LineQuantities, line_quantities
-from .scalar import (SCALAR_CLAIMS, certify_eq18_exp, certify_exp_rational, certify_on_interval,
+from .scalar import (ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_eq18_exp, certify_exp_rational, certify_on_interval,
                      certify_scalar, certify_scalar_range, chi_mgf)
 from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance
 from .thm7 import certify_thm7, certify_thm7_all_eta, certify_thm7_range
@@ -41,6 +41,6 @@ __all__ = [
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
     "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",
     "combine", "compare", "QUANTITIES", "LineMixture", "LineQuantities", "line_quantities",
-    "SCALAR_CLAIMS", "certify_eq18_exp", "certify_exp_rational", "certify_on_interval",
+    "ALL_D_ARGUMENTS", "SCALAR_CLAIMS", "certify_all_d", "certify_eq18_exp", "certify_exp_rational", "certify_on_interval",
     "certify_scalar", "certify_scalar_range", "chi_mgf",
 ]

@@ -24,8 +24,8 @@ Certified statements (per instance):
   about 2.6e-26 at 128 bits). **This certifies agreement to that width, not exact
   equality**; exact equality is the symbolic layer's job (:mod:`verify.symbolic`).
   CERTIFIED-REFUTED when 0 is certainly excluded.
-* scalar facts (``params``: ``{"d": d}`` or ``{"d_from": a, "d_to": b}``, default
-  1..1000) and ``xfd24.thm7`` (``params``: ``{"d": d, "eta": 0.7, "n": 3}``: the trajectory
+* scalar facts (``params``: ``{"d": d}``, ``{"d_from": a, "d_to": b}`` (default
+  1..1000), or ``{"all_d": True}``: every d by :func:`verify.certify.scalar.certify_all_d`) and ``xfd24.thm7`` (``params``: ``{"d": d, "eta": 0.7, "n": 3}``: the trajectory
   for that step size; ``"eta": "all"``: every step size at once, see
   :func:`verify.certify.thm7.certify_thm7_all_eta`).
 """
@@ -88,6 +88,10 @@ def certify_instance(claim_id: str, params: dict, *, prec: int = DEFAULT_PREC,
     if claim_id in SCALAR_CLAIMS:
         if "d" in params:
             return certify_scalar(claim_id, int(params["d"]), prec=prec)
+        if params.get("all_d"):
+            from .scalar import certify_all_d
+
+            return certify_all_d(claim_id, prec=prec)
         return certify_scalar_range(claim_id, int(params.get("d_from", 1)), int(params.get("d_to", 1000)), prec=prec)
     if claim_id == "xfd24.thm7":
         from .thm7 import certify_thm7, certify_thm7_all_eta

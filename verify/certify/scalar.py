@@ -275,3 +275,64 @@ def certify_eq18_exp(*, prec: int = DEFAULT_PREC) -> CertifiedResult:
                            {"counterexample": {"x": "0", "lhs": lhs.str(25), "rhs": "1"},
                             "fails_everywhere_on_[0,1]": everywhere.verdict == CERTIFIED,
                             "note": "as printed in (18); a correct variant is exp(x) <= 1 + 2x on [0, 1]"})
+
+
+# ---- all d: analytic arguments whose numerical constants are certified in Arb --------------
+
+ALL_D_ARGUMENTS = {
+    "xfd24.proof.norm_lower_tail": (
+        "Chernoff: Pr[chi2_d <= s d] <= (s e^(1-s))^(d/2) for 0<s<1; with s=1/4, q=(e^(3/4)/4)^(1/2) < 1 gives "
+        "Pr[|x| >= sqrt(d)/2] >= 1 - q^d >= 1 - q for every d >= 1; certified: 1 - q >= 1/50"),
+    "xfd24.proof.ratio_power": (
+        "d = 1: (2/1)^2 = 4 exactly; d >= 2: (1 + 1/(2d-1))^(d+1) <= exp((d+1)/(2d-1)) <= exp(1) since "
+        "(d+1)/(2d-1) is decreasing with value 1 at d = 2; certified: e <= 4"),
+    "xfd24.proof.lemma17_const": (
+        "(2 pi)^(-d/2) V_d = 2^(-d/2)/Gamma(d/2+1) <= 1/2 for d >= 2 (2^(-d/2) <= 1/2, Gamma >= 1 on [2, inf)) "
+        "and exp(1/(3d)) <= e^(1/6), so for d >= 2 the left side minus 4 sqrt d is <= e^(1/6)/2 <= sqrt 2 <= sqrt d; "
+        "certified: e^(1/6)/2 <= sqrt 2. Fails at d = 1 (certified counterexample)"),
+    "xfd24.lemma17": (
+        "Gaussian concentration of the 1-Lipschitz |x| (Tsirelson-Ibragimov-Sudakov): E exp(c|x|) <= "
+        "exp(c E|x| + c^2/2) <= exp(u), u = c sqrt d + c^2/2 <= (7/6) c sqrt d <= 7/18 for 0 < c <= 1/(3d); "
+        "e^u <= 1 + u e^(7/18) <= 1 + (7/6) e^(7/18) c sqrt d; certified: (7/6) e^(7/18) <= 5"),
+}
+
+
+def certify_all_d(claim_id: str, *, prec: int = DEFAULT_PREC) -> CertifiedResult:
+    r"""Certify a per-d fact for **every** :math:`d \ge 1` (or d >= 2) by an analytic argument.
+
+    The argument (``detail["argument"]``, also :data:`ALL_D_ARGUMENTS`) reduces
+    the statement for all d to one numerical inequality between constants,
+    which is certified here in Arb; small d are additionally checked directly
+    (:func:`certify_scalar_range` covers 1..1000). ``xfd24.proof.lemma17_const``
+    returns CERTIFIED-REFUTED (it fails at d = 1) with ``detail["holds_for"]
+    = "d >= 2"``. ``xfd24.proof.norm_upper_tail`` has no such argument (it is
+    false from d = 17 on); it returns its range verdict.
+    """
+    if claim_id not in ALL_D_ARGUMENTS:
+        return certify_scalar_range(claim_id, prec=prec)
+    try:
+        fl = require()
+    except CertificationSkipped as exc:
+        return skipped(claim_id, str(exc))
+    arb = fl.arb
+    with workprec(prec):
+        if claim_id == "xfd24.proof.norm_lower_tail":
+            lhs, rhs, rel = 1 - (arb(3) / 4).exp().sqrt() / 2, arb(1) / 50, ">="
+        elif claim_id == "xfd24.proof.ratio_power":
+            lhs, rhs, rel = arb(1).exp(), arb(4), "<="
+        elif claim_id == "xfd24.proof.lemma17_const":
+            lhs, rhs, rel = (arb(1) / 6).exp() / 2, arb(2).sqrt(), "<="
+        else:
+            lhs, rhs, rel = arb(7) / 6 * (arb(7) / 18).exp(), arb(5), "<="
+        L = Enclosure.from_arb(lhs, prec, "arb constant of the all-d argument")
+        R = Enclosure.from_arb(rhs, prec, "arb constant of the all-d argument")
+    verdict = compare(L, R, rel)
+    detail = {"scope": "all d >= 1", "argument": ALL_D_ARGUMENTS[claim_id]}
+    if claim_id == "xfd24.proof.lemma17_const" and verdict == CERTIFIED:
+        at1 = certify_scalar(claim_id, 1, prec=prec)
+        detail.update({"scope": "all d >= 2", "holds_for": "d >= 2", "counterexample": {"d": 1},
+                       "d1_lhs": at1.lhs.str(25)})
+        if at1.verdict == CERTIFIED_REFUTED:  # report the counterexample's enclosures
+            detail.update({"all_d_ge_2_lhs": L.str(25), "all_d_ge_2_rhs": R.str(25)})
+            return CertifiedResult(CERTIFIED_REFUTED, at1.lhs, at1.rhs, at1.relation, claim_id, detail)
+    return CertifiedResult(verdict, L, R, rel, claim_id, detail)
