@@ -225,3 +225,17 @@ def test_sample_versions():
     np.testing.assert_allclose(sample.gradient_terms(mix, X).mean(0), grad, atol=1e-14)
     dens = np.exp(-0.5 * ((X[:, None, :] - mix.means[None]) ** 2).sum(-1)) @ mix.weights
     assert sample.loss(mix, X) == pytest.approx(np.mean(-0.5 * (X**2).sum(1) - np.log(dens)), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "weights, means",
+    [
+        ([0.4, 0.6], [[0.3185], [0.3202]]),  # found by the claim search: the loss integral is tiny next to L
+        ([0.4, 0.6], [[0.3185, 0.1], [0.3202, 0.1001]]),
+    ],
+)
+def test_nearly_coincident_means_converge(weights, means):
+    mix = Mixture(weights, means)
+    est = population.estimate(mix, ("loss", "gradient"))
+    assert est.detail["converged"]
+    assert_close_to_reference(mix, ("loss", "gradient"))
