@@ -244,3 +244,30 @@ def test_certify_instance_dispatch():
     assert r.verdict == CERTIFIED and r.detail["eta"] == "all eta > 0"
     with pytest.raises(KeyError):
         certify_instance("xfd24.thm13", LINE)
+
+
+EXPECTED_CLAIM_VERDICTS = {
+    "xfd24.thm14": CERTIFIED, "xfd24.lemma11": CERTIFIED, "xfd24.lemma15": CERTIFIED,
+    "xfd24.cor10": CERTIFIED, "xfd24.lemma9": CERTIFIED,
+    "xfd24.proof.norm_lower_tail": CERTIFIED, "xfd24.proof.norm_upper_tail": CERTIFIED_REFUTED,
+    "xfd24.proof.ratio_power": CERTIFIED, "xfd24.proof.lemma17_const": CERTIFIED_REFUTED,
+    "xfd24.lemma17": CERTIFIED, "xfd24.proof.exp_rational": CERTIFIED,
+    "xfd24.proof.eq18_exp": CERTIFIED_REFUTED, "xfd24.thm7": CERTIFIED,
+}
+
+
+def test_certify_claim_all_ids():
+    assert set(EXPECTED_CLAIM_VERDICTS) == set(certify.certified_claim_ids())
+    for cid, expected in EXPECTED_CLAIM_VERDICTS.items():
+        cert = certify.certify_claim(cid)
+        assert cert.verdict == expected, (cid, cert.summary)
+        assert cert.summary.startswith(expected)
+        if expected == CERTIFIED_REFUTED:
+            assert cert.counterexample
+        cert.to_json()
+
+
+def test_certify_claim_engine_instances():
+    r2 = {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]}
+    cert = certify.certify_claim("xfd24.thm14", [LINE, r2], builtin=False)
+    assert cert.verdict == CERTIFIED and "1 instances not r = 1" in cert.summary

@@ -45,6 +45,8 @@ def test_verdict_skipped_when_flint_missing(monkeypatch):
         certify.line_quantities(PARAMS)
     assert certify.certify_exp_rational().verdict == SKIPPED
     assert certify.certify_thm7(3).verdict == SKIPPED
+    cert = certify.certify_claim("xfd24.thm14")
+    assert cert.verdict == SKIPPED and cert.summary == SKIPPED_MESSAGE
 
 
 def test_import_without_flint_subprocess():

@@ -13,7 +13,8 @@ scalar fact:
 * :func:`certify_scalar` / :func:`certify_scalar_range`: scalar facts of the
   xfd24 proofs for d = 1..1000; :func:`certify_on_interval` (coverings).
 * :func:`certify_instance` and :func:`certified_claim_ids`: one certified
-  verdict per claim instance (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED).
+  verdict per claim instance (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED);
+  :func:`certify_claim`: one claim-level verdict with a report line.
 * :func:`certify_thm7`: the Theorem 7 trajectory with interval propagation
   (one step size); :func:`certify_thm7_all_eta`: every step size at once from a
   certified uniform bound on the gradient over the trapping interval.
@@ -33,10 +34,11 @@ from .line import QUANTITIES, LineMixture, LineQuantities, line_quantities
 from .scalar import (ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_eq18_exp, certify_exp_rational, certify_on_interval,
                      certify_scalar, certify_scalar_range, chi_mgf)
 from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance
+from .claims import BUILTIN_INSTANCES, ClaimCertificate, certify_claim
 from .thm7 import certify_thm7, certify_thm7_all_eta, certify_thm7_range
 
 __all__ = [
-    "MIXTURE_CLAIMS", "as_evaluation", "certified_claim_ids", "certify_instance",
+    "BUILTIN_INSTANCES", "ClaimCertificate", "certify_claim", "MIXTURE_CLAIMS", "as_evaluation", "certified_claim_ids", "certify_instance",
     "certify_thm7", "certify_thm7_all_eta", "certify_thm7_range",
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
     "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",
