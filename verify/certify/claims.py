@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 from ._flint import SKIPPED_MESSAGE, available
-from .instances import MIXTURE_CLAIMS, certified_claim_ids, certify_instance
+from .instances import certified_claim_ids, certify_instance
 from .scalar import ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_scalar_range
 from .verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
 
@@ -123,7 +123,8 @@ def _scalar(cid, prec):
         r = certify_scalar_range(cid, prec=prec)
         scope = "t >= 0 (covering)" if cid.endswith("exp_rational") else "x in [0, 1]"
         if r.verdict == CERTIFIED_REFUTED:
-            summary = f"CERTIFIED-REFUTED: counterexample {r.detail['counterexample']}, lhs {r.lhs.str(12)} > rhs {r.rhs.str(12)}"
+            summary = (f"CERTIFIED-REFUTED: counterexample {r.detail['counterexample']}, "
+                       f"lhs {r.lhs.str(12)} > rhs {r.rhs.str(12)}")
         else:
             summary = f"{r.verdict} on {scope}: {r.detail.get('argument', '')}"
         return ClaimCertificate(cid, r.verdict, scope, summary, [r], r.detail.get("counterexample"))
@@ -190,7 +191,8 @@ def _mixture(cid, instances, builtin, prec):
                                 f"CERTIFIED-REFUTED on an r = 1 instance: lhs {refuted[0].lhs.str(15)} vs rhs "
                                 f"{refuted[0].rhs.str(15)}{skipped_txt}", results, {"params": params[i]})
     if results and len(ok) == len(results):
-        ident = " (identity: agreement to the enclosure width, not exact equality)" if cid in ("xfd24.cor10", "xfd24.lemma9") else ""
+        ident = (" (identity: agreement to the enclosure width, not exact equality)"
+                 if cid in ("xfd24.cor10", "xfd24.lemma9") else "")
         return ClaimCertificate(cid, CERTIFIED, scope,
                                 f"CERTIFIED on {len(ok)} r = 1 instances{ident}{skipped_txt}", results)
     return ClaimCertificate(cid, UNDECIDED, scope,

@@ -25,7 +25,8 @@ Certified statements (per instance):
   equality**; exact equality is the symbolic layer's job (:mod:`verify.symbolic`).
   CERTIFIED-REFUTED when 0 is certainly excluded.
 * scalar facts (``params``: ``{"d": d}``, ``{"d_from": a, "d_to": b}`` (default
-  1..1000), or ``{"all_d": True}``: every d by :func:`verify.certify.scalar.certify_all_d`) and ``xfd24.thm7`` (``params``: ``{"d": d, "eta": 0.7, "n": 3}``: the trajectory
+  1..1000), or ``{"all_d": True}``: every d by :func:`verify.certify.scalar.certify_all_d`)
+  and ``xfd24.thm7`` (``params``: ``{"d": d, "eta": 0.7, "n": 3}``: the trajectory
   for that step size; ``"eta": "all"``: every step size at once, see
   :func:`verify.certify.thm7.certify_thm7_all_eta`).
 """

@@ -32,7 +32,6 @@ separately. Certified at every :math:`0 \le t \le T`: (41)
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from ._flint import CertificationSkipped, require, workprec
