@@ -256,7 +256,7 @@ def _cubature(mix, reduction, quantities, rtol):
 
 
 CUBATURE_MAX_SUBDIVISIONS = 20000
-QMC_POINTS = 1 << 15
+QMC_POINTS = 1 << 16
 QMC_REPLICATES = 8
 
 
