@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 REPORT_SCHEMA = "overmix-report/1"
-TABLE_COLUMNS = ("id", "kind", "verdict", "instances", "smallest margin", "constant: empirical vs paper", "time")
+TABLE_COLUMNS = ("id", "kind", "verdict", "certified", "instances", "smallest margin", "constant: empirical vs paper",
+                 "time")
 
 
 def versions() -> dict:
@@ -117,7 +118,8 @@ def table_rows(report) -> list[tuple]:
         verdict = c["verdict"]
         if c["proof"] and c["proof"].get("proven") and verdict == "PROVEN":
             verdict = f"PROVEN ({c['proof']['scope']})"
-        rows.append((c["id"], c["kind"], verdict, f"{c['holds']}/{c['instances']}", _fmt(margin),
+        certified = (c.get("certified") or {}).get("verdict", "-")
+        rows.append((c["id"], c["kind"], verdict, certified, f"{c['holds']}/{c['instances']}", _fmt(margin),
                      const_txt, f"{c['seconds']:.1f}s"))
     return rows
 
@@ -152,6 +154,18 @@ def format_markdown(report) -> str:
                "UNDECIDED (otherwise). Margins are relative, (rhs - lhs)/max(|lhs|,|rhs|) for <=; constants "
                "are the empirical values the worst instance supports, next to the paper's.")
     out.append("")
+    out.append("Certified: CERTIFIED means Arb enclosures (python-flint) prove the statement on the scope "
+               "shown below; CERTIFIED-REFUTED means a certified counterexample; SKIPPED means python-flint "
+               "is not installed; '-' means the claim is outside the certified scope.")
+    out.append("")
+    certified = [c for c in report["claims"] if c.get("certified")]
+    if certified:
+        out.append("## Certified verdicts")
+        out.append("")
+        for c in certified:
+            cert = c["certified"]
+            out.append(f"- `{c['id']}`: {cert['verdict']} ({cert['scope']}): {cert['summary']}")
+        out.append("")
     findings = [c for c in report["claims"] if c["verdict"] in ("REFUTED", "UNDECIDED")]
     if findings:
         out.append("## Findings")

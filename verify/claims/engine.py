@@ -75,6 +75,7 @@ class ClaimResult:
     seed: int = 0
     dps: int = 30
     numerical_verdict: str = UNDECIDED
+    certified: dict | None = None  # verify.certify ClaimCertificate.to_json(), when the claim is certifiable
 
     def count(self, verdict) -> int:
         return sum(1 for r in self.instances if r.verdict == verdict)
@@ -98,7 +99,7 @@ class ClaimResult:
             "constant": None if c.constant is None else {
                 "name": c.constant.name, "paper": c.constant.paper, "best": c.constant.best,
                 "empirical": _maybe(self.empirical_constant)},
-            "proof": self.proof, "counterexample": self.counterexample,
+            "proof": self.proof, "counterexample": self.counterexample, "certified": self.certified,
             "notes": list(self.notes), "seed": self.seed, "dps": self.dps,
             "seconds": round(self.seconds, 3),
             "all_instances": [r.to_json(with_params=len(json.dumps(_jsonable(r.params))) < 4000)
@@ -231,7 +232,7 @@ def _prove(symbolic_id):
 def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps: int = 30,
               search_evaluations: int | None = None, budget: float | None = None,
               out_dir=None, prove: bool = True, confirm_undecided: int = 2,
-              search_seconds: float | None = 10.0) -> ClaimResult:
+              search_seconds: float | None = 10.0, certify: bool = True) -> ClaimResult:
     """Evaluate ``claim`` on its families and search; return the :class:`ClaimResult`.
 
     Parameters
@@ -252,6 +253,10 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         How many UNDECIDED float64 instances to retry with the mpmath path.
     search_seconds : float or None
         Wall-time cap of the adversarial search (noted in the result when hit).
+    certify : bool
+        Also run :func:`verify.certify.certify_claim` (Arb enclosures) when the claim is
+        certifiable; its verdict (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED, or SKIPPED
+        without python-flint) is reported beside the numerical one.
     """
     start = time.perf_counter()
     count = claim.default_instances if instances is None else int(instances)
@@ -303,9 +308,21 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
                 new.note = "float64 FAILS not confirmed in arbitrary precision"
             records[i] = new
     result.instances = records
-    result.seconds = time.perf_counter() - start
     _finish(result, out_dir)
+    if certify:
+        result.certified = _certify(claim, records)
+    result.seconds = time.perf_counter() - start
     return result
+
+
+def _certify(claim: Claim, records) -> dict | None:
+    """Rigorous verdict from :mod:`verify.certify` on the instances checked (None if not certifiable)."""
+    from verify import certify
+
+    if claim.id not in certify.certified_claim_ids():
+        return None
+    mixtures = [r.params for r in records if isinstance(r.params, dict) and "means" in r.params]
+    return certify.certify_claim(claim.id, mixtures or None).to_json()
 
 
 def _finish(result: ClaimResult, out_dir):
