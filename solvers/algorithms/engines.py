@@ -27,13 +27,13 @@ def data_moments(weights, means, X, lse_star=None):
     """Loss, gradient, E psi, E[psi x] of each run over its data ``X`` ((N, d) shared or (B, N, d))."""
     Bn = means.shape[0]
     Xb = X if X.ndim == 3 else X[None]
-    scores = (np.einsum("bkd,bnd->bkn", np.broadcast_to(Xb, (Bn,) + Xb.shape[1:]), means)
+    scores = (np.matmul(Xb, np.swapaxes(means, 1, 2))
               + (np.log(weights) - 0.5 * np.einsum("bnd,bnd->bn", means, means))[:, None, :])
     lse, _ = logsumexp_rows(scores)
     psi = np.exp(scores - lse[..., None])
     N = Xb.shape[1]
     resp = psi.sum(axis=1) / N
-    first = np.einsum("bkn,bkd->bnd", psi, np.broadcast_to(Xb, (Bn,) + Xb.shape[1:])) / N
+    first = np.matmul(np.swapaxes(psi, 1, 2), Xb) / N
     loss = -lse.mean(axis=1) if lse_star is None else (lse_star - lse).mean(axis=1)
     return loss, means * resp[..., None] - first, resp, first
 

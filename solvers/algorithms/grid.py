@@ -168,7 +168,7 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None):
     step = max(1, BLOCK_ENTRIES // max(1, Bn * n))
     for s in range(0, P, step):
         Y, W = nodes[:, s:s + step], node_w[:, s:s + step]
-        scores = np.einsum("bpr,bnr->bpn", np.broadcast_to(Y, (Bn,) + Y.shape[1:]), C) + bias[:, None, :]
+        scores = np.matmul(Y, np.swapaxes(C, 1, 2)) + bias[:, None, :]
         lse, shifted = logsumexp_rows(scores)
         psi = np.exp(scores - lse[..., None])
         Wb = np.broadcast_to(W, lse.shape)
@@ -186,5 +186,5 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None):
             loss += plain
         wpsi = Wb[..., None] * psi
         resp += wpsi.sum(axis=1)
-        first += np.einsum("bpn,bpr->bnr", wpsi, np.broadcast_to(Y, (Bn,) + Y.shape[1:]))
+        first += np.matmul(np.swapaxes(wpsi, 1, 2), Y)
     return loss, resp, first

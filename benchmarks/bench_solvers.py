@@ -1,0 +1,77 @@
+"""Solver benchmarks: ratios measured in one run (printed, never asserted).
+
+1. One sample gradient-EM step (N = 3.5e5, d = 5, n = 10) vs one EM iteration of
+   scikit-learn's GaussianMixture (spherical covariances, same data and start);
+   skipped with a message when scikit-learn is not installed.
+2. 64 gradient-EM runs (population grid engine, n = 3, d = 2, 50 iterations) batched
+   vs a Python loop over the same 64 runs with the single-run solver.
+
+Run: ``PYTHONPATH=. python benchmarks/bench_solvers.py``.
+"""
+
+import time
+import warnings
+
+import numpy as np
+
+from solvers.algorithms import gradient_em, gradient_em_batch
+
+
+def best_of(fn, repeat=3):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bench_sample_step():
+    rng = np.random.default_rng(0)
+    N, d, n = 350_000, 5, 10
+    X = rng.normal(size=(N, d))
+    means = rng.normal(size=(n, d))
+    w = np.full(n, 1.0 / n)
+    ours = best_of(lambda: gradient_em(w, means, 0.7, 1, engine="sample", X=X, tol=0))
+    ours /= 2  # gradient_em(n_iter=1) evaluates the oracle twice (start and end rows)
+    print(f"sample gradient-EM step (N={N}, d={d}, n={n}): {ours * 1e3:.1f} ms")
+    try:
+        from sklearn.mixture import GaussianMixture
+    except ImportError:
+        print("scikit-learn not installed: skipping the GaussianMixture comparison (pip install scikit-learn)")
+        return
+    gm = GaussianMixture(n_components=n, covariance_type="spherical", max_iter=1, tol=0, init_params="random",
+                         weights_init=w, means_init=means, precisions_init=np.ones(n), random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = best_of(lambda: gm.fit(X))
+    print(f"scikit-learn GaussianMixture(spherical) one EM iteration: {theirs * 1e3:.1f} ms "
+          f"-> ratio sklearn / ours = {theirs / ours:.1f}x (target >= 2x)")
+
+
+def bench_batched():
+    rng = np.random.default_rng(1)
+    B, T = 64, 50
+    means = rng.normal(size=(B, 3, 2))
+    w = np.array([0.2, 0.3, 0.5])
+    grid_batched = best_of(lambda: gradient_em_batch(w, means, 0.7, T, tol=0), repeat=1)
+    loop = best_of(lambda: [gradient_em(w, m, 0.7, T, tol=0) for m in means], repeat=1)
+    print(f"64 runs x {T} iterations (grid engine): batched {grid_batched:.2f} s, loop {loop:.2f} s "
+          f"-> ratio {loop / grid_batched:.1f}x (target >= 10x)")
+    Xs = rng.normal(size=(B, 2000, 5))
+    m5 = rng.normal(size=(B, 5, 5))
+    w5 = np.full(5, 0.2)
+    batched = best_of(lambda: gradient_em_batch(w5, m5, 0.7, T, tol=0, engine="sample", X=Xs), repeat=1)
+    loop = best_of(lambda: [gradient_em(w5, m5[b], 0.7, T, tol=0, engine="sample", X=Xs[b]) for b in range(B)], repeat=1)
+    print(f"64 runs x {T} iterations (sample engine, N=2000, n=5, d=5): batched {batched:.2f} s, loop {loop:.2f} s "
+          f"-> ratio {loop / batched:.1f}x")
+    loopq = best_of(lambda: [gradient_em(w, m, 0.7, 5, tol=0, engine="quadrature") for m in means[:4]], repeat=1)
+    est = loopq / 4 * B * (T + 1) / 6
+    print(f"loop with the adaptive engine (extrapolated from 4 runs x 5 iterations): {est:.1f} s "
+          f"-> ratio {est / grid_batched:.0f}x vs the batched grid run")
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore")
+    bench_sample_step()
+    bench_batched()
