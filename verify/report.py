@@ -65,8 +65,12 @@ class Progress:
 
 
 def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=None, progress=True,
-               search_seconds=10.0):
-    """Run ``claims``; returns the report dict (see :func:`write_report`)."""
+               search_seconds=10.0, executor=None):
+    """Run ``claims``; returns the report dict (see :func:`write_report`).
+
+    ``executor`` (from :func:`verify.executor.make_executor`) evaluates the
+    instances; the report is the same whichever executor ran it, apart from timings.
+    """
     from verify.claims.engine import run_claim
     from verify.claims.registry import LOAD_ERRORS
 
@@ -76,7 +80,7 @@ def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=N
     for claim in claims:
         bar.show(claim.id)
         results.append(run_claim(claim, instances=instances, seed=seed, dps=dps, budget=budget,
-                                 out_dir=out_dir, search_seconds=search_seconds))
+                                 out_dir=out_dir, search_seconds=search_seconds, executor=executor))
         bar.step(claim.id)
     bar.close()
     return {

@@ -232,7 +232,7 @@ def _prove(symbolic_id):
 def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps: int = 30,
               search_evaluations: int | None = None, budget: float | None = None,
               out_dir=None, prove: bool = True, confirm_undecided: int = 2,
-              search_seconds: float | None = 10.0, certify: bool = True) -> ClaimResult:
+              search_seconds: float | None = 10.0, certify: bool = True, executor=None) -> ClaimResult:
     """Evaluate ``claim`` on its families and search; return the :class:`ClaimResult`.
 
     Parameters
@@ -253,6 +253,10 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         How many UNDECIDED float64 instances to retry with the mpmath path.
     search_seconds : float or None
         Wall-time cap of the adversarial search (noted in the result when hit).
+    executor : verify.executor executor or None
+        Evaluates the family instances (work units drawn before scheduling, so
+        the result does not depend on the executor); ``None`` evaluates in this
+        process. Claims not in the registry (user claims) are always evaluated here.
     certify : bool
         Also run :func:`verify.certify.certify_claim` (Arb enclosures) when the claim is
         certifiable; its verdict (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED, or SKIPPED
@@ -268,14 +272,21 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         return budget is not None and time.perf_counter() - start > budget
 
     records = []
-    for index, (name, family) in enumerate(sorted(claim.families.items())):
-        for params in family(_rng(seed, claim.id, index), count):
-            if over_budget():
-                result.notes.append(f"time budget {budget}s reached; instances truncated")
-                break
-            if claim.hypotheses is not None and not claim.hypotheses(params):
-                continue
-            records.append(evaluate_instance(claim, params, name))
+    if executor is not None and _is_registered(claim):
+        units = [(claim.id, params, name, None)
+                 for index, (name, family) in enumerate(sorted(claim.families.items()))
+                 for params in family(_rng(seed, claim.id, index), count)
+                 if claim.hypotheses is None or claim.hypotheses(params)]
+        records.extend(executor.map(units))
+    else:
+        for index, (name, family) in enumerate(sorted(claim.families.items())):
+            for params in family(_rng(seed, claim.id, index), count):
+                if over_budget():
+                    result.notes.append(f"time budget {budget}s reached; instances truncated")
+                    break
+                if claim.hypotheses is not None and not claim.hypotheses(params):
+                    continue
+                records.append(evaluate_instance(claim, params, name))
     if claim.search is not None and claim.kind in ("inequality",) and not over_budget():
         n_eval = 10 * count + 60 if search_evaluations is None else int(search_evaluations)
         ranked = sorted((r for r in records if r.evaluation is not None),
@@ -313,6 +324,15 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         result.certified = _certify(claim, records)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _is_registered(claim: Claim) -> bool:
+    from .registry import get
+
+    try:
+        return get(claim.id) is claim
+    except ValueError:
+        return False
 
 
 def _certify(claim: Claim, records) -> dict | None:
