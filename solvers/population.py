@@ -216,7 +216,7 @@ def _cubature(mix, reduction, quantities, rtol):
         vals = point_values(weights, coords, Y, need, stable)
         density = norm * np.exp(-0.5 * np.einsum("pa,pa->p", Y, Y))
         flat = np.concatenate([vals[key].reshape(Y.shape[0], -1) for key, *_ in layout], axis=1)
-        return flat * (density / 1.0)[:, None] / scale
+        return flat * density[:, None] / scale
 
     result = cubature(
         integrand, [-half_width] * r, [half_width] * r, rule="gk21",

@@ -17,7 +17,7 @@ import numpy as np
 from .mixture import Mixture
 
 DEFAULT_RANK_RTOL = 1e-12
-"""Singular values below ``DEFAULT_RANK_RTOL * max(sigma_max, 1)``... see :func:`reduce`."""
+"""Means count as spanning a direction when its singular value exceeds ``DEFAULT_RANK_RTOL * max(sigma_max, 1)``."""
 
 
 @dataclass(frozen=True)
