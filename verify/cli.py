@@ -7,6 +7,7 @@ Commands
 list         list the registered claims
 check ID...  run the given claims (same options, same outputs)
 replay FILE  re-evaluate a counterexample file (float64 and mpmath)
+reproduce    the papers' figures as PNG + CSV (see :mod:`verify.reproduce`)
 engines      agreement table of the population engines on the built-in example
 quantities   population quantities of one mixture from one engine
 
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(c, suppress=True)
     r = sub.add_parser("replay", help="re-evaluate a counterexample JSON file")
     r.add_argument("file")
+    from .reproduce import add_parser as add_reproduce_parser
+
+    add_reproduce_parser(sub)
     return parser
 
 
@@ -167,6 +171,10 @@ def main(argv=None) -> int:
             return _list()
         if args.command == "replay":
             return _replay(args.file)
+        if args.command == "reproduce":
+            from .reproduce import main as reproduce_main
+
+            return reproduce_main(args)
         from .claims import all_claims, get
 
         claims = [get(i) for i in dict.fromkeys(args.ids)] if args.command == "check" else all_claims()

@@ -26,14 +26,15 @@ Executors
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 SCHEDULERS = ("serial", "processes", "local", "tcp://HOST:PORT")
 
 
 def evaluate_unit(unit):
-    """Evaluate one work unit ``(claim_id, params, family, dps)`` in any process."""
+    """Evaluate one claim work unit ``(claim_id, params, family, dps)`` in any process."""
     from verify.claims.engine import evaluate_instance
     from verify.claims.registry import get
 
@@ -41,12 +42,27 @@ def evaluate_unit(unit):
     return evaluate_instance(get(claim_id), params, family, dps=dps)
 
 
-def _error_record(unit, exc):
-    from verify.claims.core import UNDECIDED
-    from verify.claims.engine import InstanceRecord
+@dataclass(frozen=True)
+class UnitError:
+    """A unit that raised (or whose worker died) twice: returned in its slot, never dropped."""
 
-    _, params, family, _ = unit
-    return InstanceRecord(family, params, None, UNDECIDED, f"executor error after one retry: {type(exc).__name__}: {exc}")
+    unit: object
+    message: str
+
+    def __str__(self):
+        return f"executor error after one retry: {self.message}"
+
+
+def _error(unit, exc):
+    return UnitError(unit, f"{type(exc).__name__}: {exc}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during :meth:`SerialExecutor.map`: ``results`` holds what finished (None elsewhere)."""
+
+    def __init__(self, results):
+        super().__init__("interrupted")
+        self.results = results
 
 
 class SerialExecutor:
@@ -54,18 +70,29 @@ class SerialExecutor:
 
     name = "serial"
 
-    def map(self, units, progress=None):
+    def map(self, units, progress=None, fn=None):
+        """``[fn(u) for u in units]`` in submission order (``fn`` default :func:`evaluate_unit`).
+
+        ``fn`` must be a picklable top-level function for the pool and Dask
+        executors. A unit that raises twice yields a :class:`UnitError` in its
+        slot. ``progress(done, total)`` is called as results arrive. On
+        Ctrl-C, :class:`Interrupted` is raised carrying the finished results.
+        """
+        fn = fn or evaluate_unit
         out = []
-        for unit in units:
-            try:
-                out.append(evaluate_unit(unit))
-            except Exception as first:  # noqa: BLE001 - retried once, then reported
+        try:
+            for unit in units:
                 try:
-                    out.append(evaluate_unit(unit))
-                except Exception:  # noqa: BLE001
-                    out.append(_error_record(unit, first))
-            if progress:
-                progress(len(out), len(units))
+                    out.append(fn(unit))
+                except Exception as first:  # noqa: BLE001 - retried once, then reported
+                    try:
+                        out.append(fn(unit))
+                    except Exception:  # noqa: BLE001
+                        out.append(_error(unit, first))
+                if progress:
+                    progress(len(out), len(units))
+        except KeyboardInterrupt:
+            raise Interrupted(out + [None] * (len(units) - len(out))) from None
         return out
 
     def close(self):
@@ -92,30 +119,33 @@ class ProcessExecutor(SerialExecutor):
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
         return self._pool
 
-    def map(self, units, progress=None):
+    def map(self, units, progress=None, fn=None):
+        fn = fn or evaluate_unit
         results = [None] * len(units)
-        pending = {self._get_pool().submit(evaluate_unit, u): (i, 0) for i, u in enumerate(units)}
+        pending = {self._get_pool().submit(fn, u): (i, 0) for i, u in enumerate(units)}
         done = 0
         try:
             while pending:
-                future = next(iter(pending))
-                index, attempt = pending.pop(future)
-                try:
-                    results[index] = future.result()
-                except Exception as exc:  # noqa: BLE001 - a raising unit or a dead worker
-                    if isinstance(exc, BrokenProcessPool):
-                        self._pool = None
-                    if attempt == 0:
-                        pending[self._get_pool().submit(evaluate_unit, units[index])] = (index, 1)
-                        continue
-                    results[index] = _error_record(units[index], exc)
-                done += 1
-                if progress:
-                    progress(done, len(units))
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index, attempt = pending.pop(future)
+                    try:
+                        results[index] = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a raising unit or a dead worker
+                        if isinstance(exc, BrokenProcessPool):
+                            self._pool = None
+                        if attempt == 0:
+                            pending[self._get_pool().submit(fn, units[index])] = (index, 1)
+                            continue
+                        results[index] = _error(units[index], exc)
+                    done += 1
+                    if progress:
+                        progress(done, len(units))
         except KeyboardInterrupt:
             for future in pending:
                 future.cancel()
-            raise
+            self.close()
+            raise Interrupted(results) from None
         return results
 
     def close(self):
@@ -146,10 +176,11 @@ class DaskExecutor(SerialExecutor):
         else:
             self._client = Client(address)
 
-    def map(self, units, progress=None):
+    def map(self, units, progress=None, fn=None):
         from distributed import as_completed
 
-        futures = [self._client.submit(evaluate_unit, u, pure=False, retries=1) for u in units]
+        fn = fn or evaluate_unit
+        futures = [self._client.submit(fn, u, pure=False, retries=1) for u in units]
         index = {f.key: i for i, f in enumerate(futures)}
         results = [None] * len(units)
         done = 0
@@ -159,13 +190,13 @@ class DaskExecutor(SerialExecutor):
                 try:
                     results[i] = future.result()
                 except Exception as exc:  # noqa: BLE001 - failed after Dask's retry
-                    results[i] = _error_record(units[i], exc)
+                    results[i] = _error(units[i], exc)
                 done += 1
                 if progress:
                     progress(done, len(units))
         except KeyboardInterrupt:
             self._client.cancel(futures)
-            raise
+            raise Interrupted(results) from None
         return results
 
     def close(self):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 HOLDS, FAILS, UNDECIDED = "HOLDS", "FAILS", "UNDECIDED"
+ERROR = "ERROR"  # an instance whose work unit raised twice (executor); never counted as evaluated
 PROVEN, SUPPORTED, REFUTED = "PROVEN", "SUPPORTED", "REFUTED"
 KINDS = ("identity", "inequality", "scalar", "trajectory")
 RELATIONS = ("<=", ">=", "==")

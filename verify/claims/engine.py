@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import (FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED, Claim, Constant,
+from .core import (ERROR, FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED, Claim, Constant,
                    Evaluation)
 
 COUNTEREXAMPLE_SCHEMA = "overmix-counterexample/1"
@@ -94,6 +94,7 @@ class ClaimResult:
             "verdict": self.verdict, "numerical_verdict": self.numerical_verdict,
             "instances": len(self.instances),
             "holds": self.count(HOLDS), "fails": self.count(FAILS), "undecided": self.count(UNDECIDED),
+            "errors": self.count(ERROR),
             "smallest_relative_margin": _maybe(self.smallest_relative_margin),
             "worst_instance": None if self.worst is None else self.worst.to_json(),
             "constant": None if c.constant is None else {
@@ -277,7 +278,7 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
                  for index, (name, family) in enumerate(sorted(claim.families.items()))
                  for params in family(_rng(seed, claim.id, index), count)
                  if claim.hypotheses is None or claim.hypotheses(params)]
-        records.extend(executor.map(units))
+        records.extend(_records_from_executor(executor, units, result))
     else:
         for index, (name, family) in enumerate(sorted(claim.families.items())):
             for params in family(_rng(seed, claim.id, index), count):
@@ -324,6 +325,30 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         result.certified = _certify(claim, records)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _records_from_executor(executor, units, result):
+    """Map the units; a :class:`~verify.executor.UnitError` becomes an ERROR record.
+
+    On Ctrl-C the finished records are kept: the result is marked interrupted
+    and :class:`~verify.executor.Interrupted` propagates to the caller.
+    """
+    from verify.executor import Interrupted, UnitError
+
+    def record(unit, out):
+        if isinstance(out, UnitError):
+            _, params, family, _ = unit
+            return InstanceRecord(family, params, None, ERROR, str(out))
+        return out
+
+    try:
+        outs = executor.map(units)
+    except Interrupted as stop:
+        result.notes.append("interrupted (Ctrl-C): only the instances that finished are reported")
+        result.instances = [record(u, o) for u, o in zip(units, stop.results) if o is not None]
+        _finish(result, None)
+        raise
+    return [record(u, o) for u, o in zip(units, outs)]
 
 
 def _is_registered(claim: Claim) -> bool:
@@ -375,7 +400,10 @@ def _finish(result: ClaimResult, out_dir):
         result.verdict = UNDECIDED
         if not records:
             result.notes.append("no instance evaluated")
-    skipped = [r for r in records if r.evaluation is None]
+    errors = [r for r in records if r.verdict == ERROR]
+    if errors:
+        result.notes.append(f"{len(errors)} instance(s) ERROR (raised twice in the executor), e.g. {errors[0].note}")
+    skipped = [r for r in records if r.evaluation is None and r.verdict != ERROR]
     if skipped:
         result.notes.append(f"{len(skipped)} instance(s) not evaluated, e.g. {skipped[0].note}")
     unconfirmed = [r for r in records if r.evaluation is not None and r.note]
