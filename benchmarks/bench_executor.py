@@ -1,62 +1,91 @@
 """Executor benchmark (issue 7). Prints ratios measured in one run; asserts nothing.
 
-Run: ``python benchmarks/bench_executor.py [--instances 2000] [--workers 2]``
+Run: ``python benchmarks/bench_executor.py [--instances 2000] [--workers 2] [--mpmath 100]``
 
-Checks ``xfd24.lemma11`` at 30 digits (the mpmath reference path) on
-instances of its seeded random family, serially, on a local process pool and
-on a Dask LocalCluster with the same number of workers, and prints the
-speed-ups (targets: pool >= 1.7x serial on 2 workers; Dask within 1.3x of the pool).
+1. The check a user runs, ``python -m verify check xfd24.lemma11 --dps 30``, with
+   ``--instances`` instances in all (split over the claim's families; float64
+   evaluations with their error bounds, adversarial search, mpmath confirmation
+   at 30 digits), serially, on a local process pool and on a Dask LocalCluster
+   with the same number of workers. Targets: pool >= 1.7x serial on 2 workers;
+   Dask within 1.3x of the pool.
+2. ``--mpmath N``: N instances each evaluated on the 30-digit mpmath path (the
+   reference engine, about 0.3-0.4 s per instance), same three executors.
+
+Each block prints whether the reports (verdicts, margins, every instance)
+agree across executors.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import time
 
 from verify.claims import get, load_papers
-from verify.claims.engine import _rng
+from verify.claims.engine import _rng, run_claim
 from verify.executor import ProcessExecutor, SerialExecutor, make_executor
 
-
-def units(count: int, seed: int = 0):
-    claim = get("xfd24.lemma11")
-    family = claim.families["random"]
-    params = family(_rng(seed, claim.id, 0), count)
-    return [(claim.id, p, "random", 30) for p in params]
+CLAIM = "xfd24.lemma11"
 
 
-def timed(executor, work):
+def _claim_json(result):
+    data = result.to_json()
+    data.pop("seconds")
+    if data.get("certified"):
+        data["certified"].pop("seconds", None)
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+def check_run(executor, instances):
+    claim = get(CLAIM)
+    per_family = math.ceil(instances / len(claim.families))
     start = time.perf_counter()
-    records = executor.map(work)
-    return time.perf_counter() - start, [r.verdict for r in records]
+    result = run_claim(claim, instances=per_family, dps=30, executor=executor, search_seconds=None)
+    return time.perf_counter() - start, _claim_json(result), len(result.instances)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args(argv)
-    load_papers()
-    work = units(args.instances)
-    t_serial, v_serial = timed(SerialExecutor(), work)
-    with ProcessExecutor(args.workers) as pool:
-        pool.map(work[:2])  # start the workers
-        t_pool, v_pool = timed(pool, work)
+def mpmath_run(executor, count):
+    claim = get(CLAIM)
+    params = claim.families["random"](_rng(0, claim.id, 0), count)
+    units = [(claim.id, p, "random", 30) for p in params]
+    start = time.perf_counter()
+    records = executor.map(units)
+    return time.perf_counter() - start, json.dumps([r.to_json() for r in records], sort_keys=True), len(records)
+
+
+def compare(label, run, size, workers):
+    t_serial, serial, n = run(SerialExecutor(), size)
+    with ProcessExecutor(workers) as pool:
+        pool.map([1, 2], fn=abs)  # start the workers outside the timed region
+        t_pool, pooled, _ = run(pool, size)
     try:
-        with make_executor("local", args.workers) as dask:
-            dask.map(work[:2])
-            t_dask, v_dask = timed(dask, work)
+        with make_executor("local", workers) as dask:
+            dask.map([1, 2], fn=abs)
+            t_dask, dasked, _ = run(dask, size)
     except ValueError as exc:
-        t_dask, v_dask = None, None
+        t_dask, dasked = None, None
         print(f"dask: skipped ({exc})")
-    print(f"xfd24.lemma11 at 30 digits, {len(work)} instances, {args.workers} workers")
+    print(f"{label}: {n} instances, {workers} workers")
     print(f"  serial        {t_serial:8.2f} s")
     print(f"  process pool  {t_pool:8.2f} s   speed-up vs serial {t_serial / t_pool:5.2f}x  (target >= 1.7)")
     if t_dask is not None:
         print(f"  dask local    {t_dask:8.2f} s   speed-up vs serial {t_serial / t_dask:5.2f}x, "
               f"dask/pool time {t_dask / t_pool:5.2f}  (target <= 1.3)")
-    same = v_serial == v_pool and (v_dask is None or v_dask == v_serial)
-    print(f"  identical verdicts across executors: {same}")
+    same = serial == pooled and (dasked is None or dasked == serial)
+    print(f"  identical reports across executors: {same}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mpmath", type=int, default=0, help="also N instances on the 30-digit path")
+    args = parser.parse_args(argv)
+    load_papers()
+    compare(f"check {CLAIM} --dps 30", check_run, args.instances, args.workers)
+    if args.mpmath:
+        compare(f"{CLAIM}, every instance at 30 digits", mpmath_run, args.mpmath, args.workers)
 
 
 if __name__ == "__main__":

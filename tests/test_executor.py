@@ -79,3 +79,93 @@ def test_dask_missing_says_what_to_install(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_dask)
     with pytest.raises(ValueError, match=r'pip install "overmix\[dask\]"'):
         make_executor("local")
+
+
+class _RecordingExecutor(SerialExecutor):
+    """Serial executor that records which work functions it ran and can fail or stop on cue."""
+
+    def __init__(self, fail_first=False, stop_after=None):
+        self.functions, self.fail_first, self.stop_after, self.seen = [], fail_first, stop_after, 0
+
+    def map(self, units, progress=None, fn=None, chunksize=None):
+        import verify.executor as ex
+
+        self.functions.append(getattr(fn, "__name__", str(fn)))
+        if self.stop_after is not None and self.seen + len(units) > self.stop_after:
+            keep = self.stop_after - self.seen
+            done = super().map(units[:keep], fn=fn)
+            raise ex.Interrupted(done + [None] * (len(units) - keep))
+        self.seen += len(units)
+        out = super().map(units, progress=progress, fn=fn)
+        if self.fail_first and out:
+            out[0] = ex.UnitError(units[0], "RuntimeError: worker died")
+            self.fail_first = False
+        return out
+
+
+def test_search_and_confirmation_go_through_the_executor():
+    from verify.claims.engine import run_claim
+
+    executor = _RecordingExecutor()
+    run_claim(get("xfd24.thm14"), instances=2, search_evaluations=20, certify=False, executor=executor)
+    assert "evaluate_unit" in executor.functions and "search_unit" in executor.functions
+
+
+def test_unit_error_is_an_error_instance_not_a_smaller_sample():
+    from verify.claims.engine import run_claim
+
+    clean = run_claim(get("xfd24.thm14"), instances=3, search_evaluations=0, certify=False)
+    result = run_claim(get("xfd24.thm14"), instances=3, search_evaluations=0, certify=False,
+                       executor=_RecordingExecutor(fail_first=True))
+    data = result.to_json()
+    assert clean.verdict == "SUPPORTED"
+    assert data["errors"] == 1 and data["instances"] == len(clean.instances)
+    assert result.verdict == "UNDECIDED"
+    assert any("ERROR" in note for note in result.notes)
+    from verify.report import format_table, run_report
+
+    report = run_report([get("xfd24.thm14")], instances=3, progress=False,
+                        executor=_RecordingExecutor(fail_first=True))
+    assert "(1 ERROR)" in format_table(report)
+
+
+def test_ctrl_c_keeps_what_finished(tmp_path):
+    from verify.report import format_markdown, run_report, write_report
+
+    claims = [get("xfd24.thm14"), get("xfd24.lemma19")]
+    report = run_report(claims, instances=3, progress=False, executor=_RecordingExecutor(stop_after=4))
+    assert report["interrupted"] and len(report["claims"]) == 1
+    first = report["claims"][0]
+    assert first["interrupted"] and first["instances"] == 4
+    assert "interrupted" in " ".join(first["notes"])
+    write_report(report, tmp_path)
+    assert "Interrupted (Ctrl-C)" in format_markdown(report)
+
+
+def test_budget_is_honoured_on_the_executor_path():
+    from verify.claims.engine import run_claim
+
+    full = run_claim(get("xfd24.thm14"), instances=50, search_evaluations=0, certify=False)
+    with ProcessExecutor(workers=2) as executor:
+        result = run_claim(get("xfd24.thm14"), instances=50, budget=1e-9, certify=False, executor=executor)
+    assert len(result.instances) < len(full.instances)
+    assert any("budget" in note for note in result.notes)
+
+
+def test_progress_streams_per_instance():
+    from verify.claims.engine import run_claim
+
+    seen = []
+    with ProcessExecutor(workers=2) as executor:
+        run_claim(get("xfd24.thm14"), instances=20, search_evaluations=0, certify=False, executor=executor,
+                  progress=lambda done, total: seen.append((done, total)))
+    total = seen[-1][1]
+    assert seen[-1][0] == total and len(seen) > 1 and all(a <= b for (a, _), (b, _) in zip(seen, seen[1:]))
+
+
+def test_generic_map_keeps_order_and_chunking_does_not_change_results():
+    with ProcessExecutor(workers=2) as executor:
+        assert executor.map(list(range(50)), fn=abs, chunksize=7) == list(range(50))
+        assert executor.map([-3, -1, 2], fn=abs) == [3, 1, 2]
+    with pytest.raises(ValueError, match="^chunksize: expected an integer >= 1"):
+        SerialExecutor()._chunksize(10, 0)

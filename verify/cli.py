@@ -72,9 +72,9 @@ def _add_run_options(p, suppress=False):
     p.add_argument("--strict", action="store_true", default=d(False),
                    help="exit 1 if any claim is REFUTED or UNDECIDED")
     p.add_argument("--no-progress", action="store_true", default=d(False), help="no progress bar on stderr")
-    p.add_argument("--scheduler", default=d("serial"),
-                   help="where instances are evaluated: serial (default), processes (local pool), "
-                        "local (Dask LocalCluster) or tcp://HOST:PORT (Dask scheduler)")
+    p.add_argument("--scheduler", default=d("processes"),
+                   help="where instances are evaluated: processes (local pool on all cores, the default), "
+                        "serial (this process), local (Dask LocalCluster) or tcp://HOST:PORT (Dask scheduler)")
     p.add_argument("--workers", type=_positive_int, default=d(None),
                    help="worker processes for --scheduler processes/local (default: all cores)")
 
@@ -115,12 +115,14 @@ def _run(args, claims) -> int:
     from .executor import make_executor
     from .report import format_table, run_report, write_report
 
-    with make_executor(getattr(args, "scheduler", "serial"), getattr(args, "workers", None)) as executor:
+    with make_executor(getattr(args, "scheduler", "processes"), getattr(args, "workers", None)) as executor:
         report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances, budget=args.budget,
                             out_dir=args.out, progress=not args.no_progress, executor=executor)
     jpath, mpath = write_report(report, args.out)
     print(format_table(report))
     print(f"wrote {jpath} and {mpath}")
+    if report.get("interrupted"):
+        return 130
     if args.strict and any(c["verdict"] in ("REFUTED", "UNDECIDED") for c in report["claims"]):
         return 1
     return 0

@@ -7,16 +7,17 @@ on which executor (or which worker) evaluated a unit. Results come back in
 submission order.
 
 A unit whose evaluation raises, or whose worker dies, is retried once; if it
-fails again it is reported as an UNDECIDED instance whose note says
-``executor error: ...`` — never a silently smaller sample.
+fails again its slot holds a :class:`UnitError` (the claim engine reports it
+as an ERROR instance) — never a silently smaller sample. Ctrl-C raises
+:class:`Interrupted` carrying the results that finished.
 
 Executors
 ---------
 ``serial``
-    In-process loop (the default of the library).
+    In-process loop (the default of the library functions).
 ``processes``
     :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes
-    (default: all cores).
+    (default: all cores); the default of the command line.
 ``local`` / ``tcp://HOST:PORT``
     Dask distributed: a ``LocalCluster`` on 127.0.0.1 started (and closed) by
     the executor, or an existing scheduler. Needs the optional extra
@@ -58,42 +59,66 @@ def _error(unit, exc):
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during :meth:`SerialExecutor.map`: ``results`` holds what finished (None elsewhere)."""
+    """Ctrl-C during ``map``: ``results`` holds what finished (None in the other slots)."""
 
     def __init__(self, results):
         super().__init__("interrupted")
         self.results = results
 
 
+def run_chunk(task):
+    """Worker side: ``(fn, units) -> [fn(u) ...]``, each unit retried once, then a :class:`UnitError`."""
+    fn, units = task
+    out = []
+    for unit in units:
+        try:
+            out.append(fn(unit))
+        except Exception as first:  # noqa: BLE001 - retried once, then reported in its slot
+            try:
+                out.append(fn(unit))
+            except Exception:  # noqa: BLE001
+                out.append(_error(unit, first))
+    return out
+
+
+def _chunks(n_units, chunksize):
+    return [range(i, min(i + chunksize, n_units)) for i in range(0, n_units, chunksize)]
+
+
 class SerialExecutor:
     """Evaluate units one after another in this process."""
 
     name = "serial"
+    workers = 1
 
-    def map(self, units, progress=None, fn=None):
+    def map(self, units, progress=None, fn=None, chunksize=None):
         """``[fn(u) for u in units]`` in submission order (``fn`` default :func:`evaluate_unit`).
 
         ``fn`` must be a picklable top-level function for the pool and Dask
         executors. A unit that raises twice yields a :class:`UnitError` in its
         slot. ``progress(done, total)`` is called as results arrive. On
         Ctrl-C, :class:`Interrupted` is raised carrying the finished results.
+        ``chunksize`` (pool and Dask) groups units per task; the default keeps
+        about eight tasks per worker so that small units do not drown in
+        scheduling overhead. The results do not depend on it.
         """
         fn = fn or evaluate_unit
         out = []
         try:
             for unit in units:
-                try:
-                    out.append(fn(unit))
-                except Exception as first:  # noqa: BLE001 - retried once, then reported
-                    try:
-                        out.append(fn(unit))
-                    except Exception:  # noqa: BLE001
-                        out.append(_error(unit, first))
+                out.extend(run_chunk((fn, [unit])))
                 if progress:
                     progress(len(out), len(units))
         except KeyboardInterrupt:
             raise Interrupted(out + [None] * (len(units) - len(out))) from None
         return out
+
+    def _chunksize(self, n_units, chunksize):
+        if chunksize is not None:
+            if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
+                raise ValueError(f"chunksize: expected an integer >= 1, got {chunksize!r}")
+            return chunksize
+        return max(1, min(64, -(-n_units // (8 * self.workers))))
 
     def close(self):
         pass
@@ -106,7 +131,11 @@ class SerialExecutor:
 
 
 class ProcessExecutor(SerialExecutor):
-    """A pool of local worker processes (all cores by default)."""
+    """A pool of local worker processes (all cores by default).
+
+    A chunk whose worker died is resubmitted unit by unit, so that only the
+    unit that kills its worker twice ends up as a :class:`UnitError`.
+    """
 
     name = "processes"
 
@@ -119,26 +148,32 @@ class ProcessExecutor(SerialExecutor):
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
         return self._pool
 
-    def map(self, units, progress=None, fn=None):
+    def map(self, units, progress=None, fn=None, chunksize=None):
         fn = fn or evaluate_unit
+        units = list(units)
         results = [None] * len(units)
-        pending = {self._get_pool().submit(fn, u): (i, 0) for i, u in enumerate(units)}
+        pool = self._get_pool()
+        pending = {pool.submit(run_chunk, (fn, [units[i] for i in idx])): (idx, 0)
+                   for idx in _chunks(len(units), self._chunksize(len(units), chunksize))}
         done = 0
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    index, attempt = pending.pop(future)
+                    idx, attempt = pending.pop(future)
                     try:
-                        results[index] = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a raising unit or a dead worker
+                        outs = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a dead worker (units catch their own errors)
                         if isinstance(exc, BrokenProcessPool):
                             self._pool = None
                         if attempt == 0:
-                            pending[self._get_pool().submit(fn, units[index])] = (index, 1)
+                            for i in idx:
+                                pending[self._get_pool().submit(run_chunk, (fn, [units[i]]))] = ([i], 1)
                             continue
-                        results[index] = _error(units[index], exc)
-                    done += 1
+                        outs = [_error(units[i], exc) for i in idx]
+                    for i, out in zip(idx, outs):
+                        results[i] = out
+                    done += len(idx)
                     if progress:
                         progress(done, len(units))
         except KeyboardInterrupt:
@@ -168,30 +203,40 @@ class DaskExecutor(SerialExecutor):
             ) from None
         self._cluster = None
         if address == "local":
+            self.workers = workers or os.cpu_count() or 1
             self._cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                n_workers=self.workers, threads_per_worker=1, processes=True,
                 host="127.0.0.1", dashboard_address=None,
             )
             self._client = Client(self._cluster)
         else:
-            self._client = Client(address)
+            try:
+                self._client = Client(address, timeout="10s")
+            except OSError as exc:
+                raise ValueError(f"--scheduler: cannot reach the Dask scheduler at {address} ({exc})") from None
+            self.workers = max(1, sum(self._client.nthreads().values()))
 
-    def map(self, units, progress=None, fn=None):
+    def map(self, units, progress=None, fn=None, chunksize=None):
         from distributed import as_completed
 
         fn = fn or evaluate_unit
-        futures = [self._client.submit(fn, u, pure=False, retries=1) for u in units]
-        index = {f.key: i for i, f in enumerate(futures)}
+        units = list(units)
+        chunks = _chunks(len(units), self._chunksize(len(units), chunksize))
+        futures = [self._client.submit(run_chunk, (fn, [units[i] for i in idx]), pure=False, retries=1)
+                   for idx in chunks]
+        index = {f.key: idx for f, idx in zip(futures, chunks)}
         results = [None] * len(units)
         done = 0
         try:
             for future in as_completed(futures):
-                i = index[future.key]
+                idx = index[future.key]
                 try:
-                    results[i] = future.result()
-                except Exception as exc:  # noqa: BLE001 - failed after Dask's retry
-                    results[i] = _error(units[i], exc)
-                done += 1
+                    outs = future.result()
+                except Exception as exc:  # noqa: BLE001 - the chunk failed after Dask's retry
+                    outs = [_error(units[i], exc) for i in idx]
+                for i, out in zip(idx, outs):
+                    results[i] = out
+                done += len(idx)
                 if progress:
                     progress(done, len(units))
         except KeyboardInterrupt:

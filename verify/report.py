@@ -77,11 +77,17 @@ def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=N
     bar = Progress(len(claims), enabled=progress)
     results = []
     started = time.perf_counter()
+    interrupted = False
     for claim in claims:
         bar.show(claim.id)
-        results.append(run_claim(claim, instances=instances, seed=seed, dps=dps, budget=budget,
-                                 out_dir=out_dir, search_seconds=search_seconds, executor=executor))
+        result = run_claim(claim, instances=instances, seed=seed, dps=dps, budget=budget, out_dir=out_dir,
+                           search_seconds=search_seconds, executor=executor,
+                           progress=lambda done, total, cid=claim.id: bar.show(f"{cid} {done}/{total}"))
+        results.append(result)
         bar.step(claim.id)
+        if result.interrupted:
+            interrupted = True
+            break
     bar.close()
     return {
         "schema": REPORT_SCHEMA, "versions": versions(), "seed": seed,
@@ -91,6 +97,8 @@ def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=N
         "load_errors": dict(LOAD_ERRORS),
         "claims": [r.to_json() for r in results],
         "summary": _summary(results), "seconds": round(time.perf_counter() - started, 2),
+        "interrupted": interrupted, "claims_requested": len(claims),
+        "executor": getattr(executor, "name", "serial"),
         "_results": results,
     }
 
@@ -123,7 +131,8 @@ def table_rows(report) -> list[tuple]:
         if c["proof"] and c["proof"].get("proven") and verdict == "PROVEN":
             verdict = f"PROVEN ({c['proof']['scope']})"
         certified = (c.get("certified") or {}).get("verdict", "-")
-        rows.append((c["id"], c["kind"], verdict, certified, f"{c['holds']}/{c['instances']}", _fmt(margin),
+        counts = f"{c['holds']}/{c['instances']}" + (f" ({c['errors']} ERROR)" if c.get("errors") else "")
+        rows.append((c["id"], c["kind"], verdict, certified, counts, _fmt(margin),
                      const_txt, f"{c['seconds']:.1f}s"))
     return rows
 
@@ -139,6 +148,9 @@ def format_table(report) -> str:
                  + f"; {report['seconds']:.0f}s; seed {report['seed']}")
     for name, err in report.get("load_errors", {}).items():
         lines.append(f"paper module {name} failed to load: {err}")
+    if report.get("interrupted"):
+        lines.append(f"INTERRUPTED (Ctrl-C): {len(report['claims'])} of {report['claims_requested']} claims, "
+                     "the last one with only the instances that finished")
     return "\n".join(lines)
 
 
@@ -148,6 +160,10 @@ def format_markdown(report) -> str:
     out.append(f"Python {v['python']}, NumPy {v['numpy']}, SciPy {v['scipy']}, mpmath {v['mpmath']}, "
                f"SymPy {v['sympy']}; seed {report['seed']}; confirmation precision {report['precisions']['confirmation_dps']} digits.")
     out.append("")
+    if report.get("interrupted"):
+        out.append(f"**Interrupted (Ctrl-C)**: {len(report['claims'])} of {report['claims_requested']} claims; "
+                   "the last one reports only the instances that finished.")
+        out.append("")
     out.append("| " + " | ".join(TABLE_COLUMNS) + " |")
     out.append("|" + "---|" * len(TABLE_COLUMNS))
     for row in table_rows(report):

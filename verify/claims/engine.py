@@ -76,6 +76,7 @@ class ClaimResult:
     dps: int = 30
     numerical_verdict: str = UNDECIDED
     certified: dict | None = None  # verify.certify ClaimCertificate.to_json(), when the claim is certifiable
+    interrupted: bool = False  # Ctrl-C: only the instances that finished are in ``instances``
 
     def count(self, verdict) -> int:
         return sum(1 for r in self.instances if r.verdict == verdict)
@@ -94,7 +95,7 @@ class ClaimResult:
             "verdict": self.verdict, "numerical_verdict": self.numerical_verdict,
             "instances": len(self.instances),
             "holds": self.count(HOLDS), "fails": self.count(FAILS), "undecided": self.count(UNDECIDED),
-            "errors": self.count(ERROR),
+            "errors": self.count(ERROR), "interrupted": self.interrupted,
             "smallest_relative_margin": _maybe(self.smallest_relative_margin),
             "worst_instance": None if self.worst is None else self.worst.to_json(),
             "constant": None if c.constant is None else {
@@ -158,60 +159,101 @@ class _SearchTimeout(Exception):
     pass
 
 
-def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0, seconds=None, notes=None):
-    """Nelder-Mead over ``claim.search`` from the given params; returns new InstanceRecords.
-
-    ``seconds`` caps the wall time (a safety net against slow instances; when
-    it triggers, a note says so and the result may depend on machine speed).
-    """
+def _nelder_mead(claim: Claim, x0, max_evaluations, deadline):
+    """One Nelder-Mead run from ``x0``; returns ``(best record or None, stopped at the deadline)``."""
     from scipy.optimize import minimize
 
     space = claim.search
+    best = {"f": math.inf, "rec": None}
+
+    def f(z):
+        if deadline is not None and time.time() > deadline:
+            raise _SearchTimeout
+        params = space.decode(z)
+        if claim.hypotheses is not None and not claim.hypotheses(params):
+            return 1e6
+        rec = evaluate_instance(claim, params, "adversarial")
+        val = search_objective(rec.evaluation)
+        if not math.isfinite(val):
+            return 1e6
+        if val < best["f"]:
+            best["f"], best["rec"] = val, rec
+        return val
+
+    try:
+        minimize(f, np.asarray(x0, float), method="Nelder-Mead",
+                 options={"maxfev": max_evaluations, "xatol": 1e-6, "fatol": 1e-10})
+    except _SearchTimeout:
+        return best["rec"], True
+    return best["rec"], False
+
+
+def search_unit(unit):
+    """Executor work unit of the adversarial search: ``(claim_id, x0, max_evaluations, deadline)``.
+
+    ``deadline`` is a wall-clock ``time.time()`` value (or None), shared by
+    every start of one search.
+    """
+    from .registry import get
+
+    claim_id, x0, max_evaluations, deadline = unit
+    return _nelder_mead(get(claim_id), x0, max_evaluations, deadline)
+
+
+def _executor_for(claim: Claim, executor):
+    """``(executor, evaluate_fn, search_fn)``: registered claims go to ``executor``;
+    an unregistered (user) claim cannot be pickled to a worker and runs here."""
+    from verify.executor import SerialExecutor, evaluate_unit
+
+    if _is_registered(claim):
+        return (executor or SerialExecutor()), evaluate_unit, search_unit
+    return (SerialExecutor(),
+            lambda u: evaluate_instance(claim, u[1], u[2], dps=u[3]),
+            lambda u: _nelder_mead(claim, u[1], u[2], u[3]))
+
+
+def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0, seconds=None, notes=None, executor=None):
+    """Nelder-Mead over ``claim.search`` from the given params; returns new InstanceRecords.
+
+    Up to two starts: the two worst instances found (else the best of eight
+    random points of the search space, scored through the executor). Each
+    start is one work unit (its jitter drawn here from the seeded rng), so the
+    starts run in parallel on a pool or Dask. ``seconds`` caps the wall time
+    (a safety net against slow instances; when it triggers, a note says so
+    and the result may depend on machine speed).
+    """
+    space = claim.search
     out = []
-    deadline = None if seconds is None else time.perf_counter() + seconds
     if space is None or evaluations <= 0:
         return out
+    ex, evaluate_fn, search_fn = _executor_for(claim, executor)
+    deadline = None if seconds is None else time.time() + seconds
     rng = _rng(seed, claim.id, 1000)
     x0s = [x for x in (space.encode(p) for p in starts) if x is not None][:2]
     if len(x0s) < 2:  # seed the search with the best of a few random points of the search space
-        scored = []
-        for _ in range(8):
-            z = space.sample(rng)
-            params = space.decode(z)
-            if claim.hypotheses is not None and not claim.hypotheses(params):
-                continue
-            scored.append((search_objective(evaluate_instance(claim, params, "adversarial").evaluation), len(scored), z))
-        x0s += [z for _, _, z in sorted(scored, key=lambda t: (t[0], t[1]))[: 2 - len(x0s)]]
+        candidates = [space.sample(rng) for _ in range(8)]
+        units = [(claim.id, space.decode(z), "adversarial", None) for z in candidates]
+        keep = [i for i, u in enumerate(units) if claim.hypotheses is None or claim.hypotheses(u[1])]
+        recs = ex.map([units[i] for i in keep], fn=evaluate_fn)
+        scored = sorted((search_objective(getattr(r, "evaluation", None)), j, candidates[keep[j]])
+                        for j, r in enumerate(recs))
+        x0s += [z for _, _, z in scored[: 2 - len(x0s)]]
     if not x0s:
         return out
     per_start = max(10, evaluations // len(x0s))
-    for x0 in x0s:
-        best = {"f": math.inf, "rec": None}
-
-        def f(z):
-            if deadline is not None and time.perf_counter() > deadline:
-                raise _SearchTimeout
-            params = space.decode(z)
-            if claim.hypotheses is not None and not claim.hypotheses(params):
-                return 1e6
-            rec = evaluate_instance(claim, params, "adversarial")
-            val = search_objective(rec.evaluation)
-            if not math.isfinite(val):
-                return 1e6
-            if val < best["f"]:
-                best["f"], best["rec"] = val, rec
-            return val
-
-        try:
-            minimize(f, np.asarray(x0, float) + 1e-3 * rng.normal(size=len(x0)), method="Nelder-Mead",
-                     options={"maxfev": per_start, "xatol": 1e-6, "fatol": 1e-10})
-        except _SearchTimeout:
-            if notes is not None:
-                notes.append(f"adversarial search stopped at its {seconds:g}s wall-time cap")
-        if best["rec"] is not None:
-            out.append(best["rec"])
-        if deadline is not None and time.perf_counter() > deadline:
-            break
+    units = [(claim.id, (np.asarray(x0, float) + 1e-3 * rng.normal(size=len(x0))).tolist(), per_start, deadline)
+             for x0 in x0s]
+    timed_out = False
+    for res in ex.map(units, fn=search_fn):
+        if isinstance(res, tuple):
+            rec, stopped = res
+            timed_out |= stopped
+            if rec is not None:
+                out.append(rec)
+        elif notes is not None:  # a UnitError
+            notes.append(f"adversarial search start failed: {res}")
+    if timed_out and notes is not None:
+        notes.append(f"adversarial search stopped at its {seconds:g}s wall-time cap")
     return out
 
 
@@ -233,7 +275,8 @@ def _prove(symbolic_id):
 def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps: int = 30,
               search_evaluations: int | None = None, budget: float | None = None,
               out_dir=None, prove: bool = True, confirm_undecided: int = 2,
-              search_seconds: float | None = 10.0, certify: bool = True, executor=None) -> ClaimResult:
+              search_seconds: float | None = 10.0, certify: bool = True, executor=None,
+              progress=None) -> ClaimResult:
     """Evaluate ``claim`` on its families and search; return the :class:`ClaimResult`.
 
     Parameters
@@ -255,9 +298,14 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
     search_seconds : float or None
         Wall-time cap of the adversarial search (noted in the result when hit).
     executor : verify.executor executor or None
-        Evaluates the family instances (work units drawn before scheduling, so
-        the result does not depend on the executor); ``None`` evaluates in this
-        process. Claims not in the registry (user claims) are always evaluated here.
+        Evaluates the family instances, the adversarial-search starts and the
+        mpmath confirmations (work units drawn before scheduling, so the result
+        does not depend on the executor); ``None`` evaluates in this process.
+        Claims not in the registry (user claims) are always evaluated here.
+        A unit that raised twice is an ERROR instance (counted, never dropped).
+        On Ctrl-C the instances that finished are kept and ``interrupted`` is set.
+    progress : callable or None
+        ``progress(done, total)`` as family instances finish.
     certify : bool
         Also run :func:`verify.certify.certify_claim` (Arb enclosures) when the claim is
         certifiable; its verdict (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED, or SKIPPED
@@ -268,87 +316,107 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
     result = ClaimResult(claim, UNDECIDED, seed=seed, dps=dps)
     if prove and claim.symbolic:
         result.proof = _prove(claim.symbolic)
+    ex, evaluate_fn, _ = _executor_for(claim, executor)
 
     def over_budget():
         return budget is not None and time.perf_counter() - start > budget
 
+    units = [(claim.id, params, name, None)
+             for index, (name, family) in enumerate(sorted(claim.families.items()))
+             for params in family(_rng(seed, claim.id, index), count)
+             if claim.hypotheses is None or claim.hypotheses(params)]
     records = []
-    if executor is not None and _is_registered(claim):
-        units = [(claim.id, params, name, None)
-                 for index, (name, family) in enumerate(sorted(claim.families.items()))
-                 for params in family(_rng(seed, claim.id, index), count)
-                 if claim.hypotheses is None or claim.hypotheses(params)]
-        records.extend(_records_from_executor(executor, units, result))
-    else:
-        for index, (name, family) in enumerate(sorted(claim.families.items())):
-            for params in family(_rng(seed, claim.id, index), count):
-                if over_budget():
-                    result.notes.append(f"time budget {budget}s reached; instances truncated")
-                    break
-                if claim.hypotheses is not None and not claim.hypotheses(params):
-                    continue
-                records.append(evaluate_instance(claim, params, name))
-    if claim.search is not None and claim.kind in ("inequality",) and not over_budget():
-        n_eval = 10 * count + 60 if search_evaluations is None else int(search_evaluations)
-        ranked = sorted((r for r in records if r.evaluation is not None),
-                        key=lambda r: search_objective(r.evaluation))
-        starts = [r.params for r in ranked]
-        cap = search_seconds
-        if budget is not None:
-            left = budget - (time.perf_counter() - start)
-            cap = left if cap is None else min(cap, left)
-        records.extend(adversarial_search(claim, starts, evaluations=n_eval, seed=seed, seconds=cap,
-                                          notes=result.notes))
-
-    # confirm float64 failures (and a few undecided ones) with the mpmath path
-    retried = 0
-    for i, rec in enumerate(records):
-        ev = rec.evaluation
-        if ev is None or ev.certified:
-            continue
-        if rec.verdict == FAILS or (rec.verdict == UNDECIDED and retried < confirm_undecided):
-            if rec.verdict == UNDECIDED:
-                retried += 1
-            new = evaluate_instance(claim, rec.params, rec.family, dps=dps)
-            new.float64 = ev
-            if new.evaluation is None:
-                new.evaluation = ev
-                new.verdict = UNDECIDED if rec.verdict == FAILS else rec.verdict
-                new.note = f"float64 {rec.verdict}; mpmath confirmation failed ({new.note})"
-            elif not new.evaluation.certified and new.verdict == FAILS:
-                new.verdict = UNDECIDED
-                new.note = "float64 FAILS not confirmed in arbitrary precision"
-            records[i] = new
+    try:
+        records = _map_records(ex, units, evaluate_fn, progress, over_budget, result, budget)
+        if claim.search is not None and claim.kind in ("inequality",) and not over_budget():
+            n_eval = 10 * count + 60 if search_evaluations is None else int(search_evaluations)
+            ranked = sorted((r for r in records if r.evaluation is not None),
+                            key=lambda r: search_objective(r.evaluation))
+            cap = search_seconds
+            if budget is not None:
+                left = budget - (time.perf_counter() - start)
+                cap = left if cap is None else min(cap, left)
+            records.extend(adversarial_search(claim, [r.params for r in ranked], evaluations=n_eval, seed=seed,
+                                              seconds=cap, notes=result.notes, executor=executor))
+        _confirm(claim.id, records, ex, evaluate_fn, dps, confirm_undecided)
+    except _ClaimInterrupted as stop:
+        records = stop.records
+        result.interrupted = True
+    except KeyboardInterrupt:
+        result.interrupted = True
+    if result.interrupted:
+        result.notes.append("interrupted (Ctrl-C): only the instances that finished are reported")
     result.instances = records
     _finish(result, out_dir)
-    if certify:
+    if certify and not result.interrupted:
         result.certified = _certify(claim, records)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _records_from_executor(executor, units, result):
-    """Map the units; a :class:`~verify.executor.UnitError` becomes an ERROR record.
+class _ClaimInterrupted(KeyboardInterrupt):
+    def __init__(self, records):
+        super().__init__("interrupted")
+        self.records = records
 
-    On Ctrl-C the finished records are kept: the result is marked interrupted
-    and :class:`~verify.executor.Interrupted` propagates to the caller.
-    """
-    from verify.executor import Interrupted, UnitError
 
-    def record(unit, out):
-        if isinstance(out, UnitError):
-            _, params, family, _ = unit
-            return InstanceRecord(family, params, None, ERROR, str(out))
-        return out
+def _map_records(ex, units, evaluate_fn, progress, over_budget, result, budget):
+    """Evaluate the family units on ``ex``, in waves when a time budget is set."""
+    from verify.executor import Interrupted
 
-    try:
-        outs = executor.map(units)
-    except Interrupted as stop:
-        result.notes.append("interrupted (Ctrl-C): only the instances that finished are reported")
-        result.instances = [record(u, o) for u, o in zip(units, stop.results) if o is not None]
-        _finish(result, None)
-        raise
-    return [record(u, o) for u, o in zip(units, outs)]
+    workers = getattr(ex, "workers", 1)
+    wave = len(units) if budget is None else (1 if workers == 1 else 8 * workers)
+    records = []
+    for lo in range(0, len(units), max(wave, 1)):
+        if over_budget():
+            result.notes.append(f"time budget {budget}s reached; instances truncated")
+            break
+        chunk = units[lo:lo + wave]
+        report = None if progress is None else (lambda done, _total, lo=lo: progress(lo + done, len(units)))
+        try:
+            outs = ex.map(chunk, progress=report, fn=evaluate_fn)
+        except Interrupted as stop:
+            records += [_record(u, o) for u, o in zip(chunk, stop.results) if o is not None]
+            raise _ClaimInterrupted(records) from None
+        records += [_record(u, o) for u, o in zip(chunk, outs)]
+    return records
+
+
+def _record(unit, out):
+    """The InstanceRecord of one unit's result; a :class:`~verify.executor.UnitError` becomes ERROR."""
+    from verify.executor import UnitError
+
+    if isinstance(out, UnitError):
+        _, params, family, _ = unit
+        return InstanceRecord(family, params, None, ERROR, str(out))
+    return out
+
+
+def _confirm(claim_id, records, ex, evaluate_fn, dps, confirm_undecided):
+    """Re-evaluate float64 failures (and a few undecided instances) with the mpmath path, in place."""
+    picked, retried = [], 0
+    for i, rec in enumerate(records):
+        ev = rec.evaluation
+        if ev is None or ev.certified:
+            continue
+        if rec.verdict == FAILS or (rec.verdict == UNDECIDED and retried < confirm_undecided):
+            retried += rec.verdict == UNDECIDED
+            picked.append(i)
+    if not picked:
+        return
+    outs = ex.map([(claim_id, records[i].params, records[i].family, dps) for i in picked], fn=evaluate_fn)
+    for i, out in zip(picked, outs):
+        rec, ev = records[i], records[i].evaluation
+        new = _record((None, rec.params, rec.family, dps), out)
+        new.float64 = ev
+        if new.evaluation is None:
+            new.evaluation = ev
+            new.verdict = UNDECIDED if rec.verdict == FAILS else rec.verdict
+            new.note = f"float64 {rec.verdict}; mpmath confirmation failed ({new.note})"
+        elif not new.evaluation.certified and new.verdict == FAILS:
+            new.verdict = UNDECIDED
+            new.note = "float64 FAILS not confirmed in arbitrary precision"
+        records[i] = new
 
 
 def _is_registered(claim: Claim) -> bool:
