@@ -81,6 +81,20 @@ def run_chunk(task):
     return out
 
 
+class _Slots:
+    """Results in submission order, filled chunk by chunk, reporting progress as they arrive."""
+
+    def __init__(self, n_units, progress):
+        self.values, self.done, self.progress = [None] * n_units, 0, progress
+
+    def fill(self, idx, outs):
+        for i, out in zip(idx, outs):
+            self.values[i] = out
+        self.done += len(idx)
+        if self.progress:
+            self.progress(self.done, len(self.values))
+
+
 def _chunks(n_units, chunksize):
     return [range(i, min(i + chunksize, n_units)) for i in range(0, n_units, chunksize)]
 
@@ -151,11 +165,10 @@ class ProcessExecutor(SerialExecutor):
     def map(self, units, progress=None, fn=None, chunksize=None):
         fn = fn or evaluate_unit
         units = list(units)
-        results = [None] * len(units)
+        slots = _Slots(len(units), progress)
         pool = self._get_pool()
         pending = {pool.submit(run_chunk, (fn, [units[i] for i in idx])): (idx, 0)
                    for idx in _chunks(len(units), self._chunksize(len(units), chunksize))}
-        done = 0
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -171,17 +184,13 @@ class ProcessExecutor(SerialExecutor):
                                 pending[self._get_pool().submit(run_chunk, (fn, [units[i]]))] = ([i], 1)
                             continue
                         outs = [_error(units[i], exc) for i in idx]
-                    for i, out in zip(idx, outs):
-                        results[i] = out
-                    done += len(idx)
-                    if progress:
-                        progress(done, len(units))
+                    slots.fill(idx, outs)
         except KeyboardInterrupt:
             for future in pending:
                 future.cancel()
             self.close()
-            raise Interrupted(results) from None
-        return results
+            raise Interrupted(slots.values) from None
+        return slots.values
 
     def close(self):
         if self._pool is not None:
@@ -225,8 +234,7 @@ class DaskExecutor(SerialExecutor):
         futures = [self._client.submit(run_chunk, (fn, [units[i] for i in idx]), pure=False, retries=1)
                    for idx in chunks]
         index = {f.key: idx for f, idx in zip(futures, chunks)}
-        results = [None] * len(units)
-        done = 0
+        slots = _Slots(len(units), progress)
         try:
             for future in as_completed(futures):
                 idx = index[future.key]
@@ -234,15 +242,11 @@ class DaskExecutor(SerialExecutor):
                     outs = future.result()
                 except Exception as exc:  # noqa: BLE001 - the chunk failed after Dask's retry
                     outs = [_error(units[i], exc) for i in idx]
-                for i, out in zip(idx, outs):
-                    results[i] = out
-                done += len(idx)
-                if progress:
-                    progress(done, len(units))
+                slots.fill(idx, outs)
         except KeyboardInterrupt:
             self._client.cancel(futures)
-            raise Interrupted(results) from None
-        return results
+            raise Interrupted(slots.values) from None
+        return slots.values
 
     def close(self):
         self._client.close()
