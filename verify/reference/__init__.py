@@ -26,32 +26,7 @@ Examples
 """
 
 from ._input import MpMixture, as_mp_mixture
-from ._quantities import (
-    DEFAULT_QUANTITIES,
-    QUANTITY_NAMES,
-    ReferenceError,
-    ReferenceValue,
-    gradient,
-    gradient_stein,
-    hessian,
-    loss,
-    psi_tilde_sq,
-    quantities,
-    responsibility_means,
-)
+from . import _quantities
+from ._quantities import *  # noqa: F403 - the public names are listed in _quantities.__all__
 
-__all__ = [
-    "MpMixture",
-    "as_mp_mixture",
-    "DEFAULT_QUANTITIES",
-    "QUANTITY_NAMES",
-    "ReferenceError",
-    "ReferenceValue",
-    "quantities",
-    "loss",
-    "gradient",
-    "gradient_stein",
-    "psi_tilde_sq",
-    "responsibility_means",
-    "hessian",
-]
+__all__ = ["MpMixture", "as_mp_mixture", *_quantities.__all__]

@@ -63,9 +63,8 @@ __all__ = [
     "hessian",
 ]
 
-QUANTITY_NAMES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq",
-                  "responsibility_means", "hessian")
-DEFAULT_QUANTITIES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
+# the same names as the float64 engines (solvers.population), so that results compare key by key
+from solvers.population import DEFAULT_QUANTITIES, QUANTITIES as QUANTITY_NAMES  # noqa: E402
 
 GUARD_DIGITS = 5
 """Level 0 aims at ``dps + GUARD_DIGITS`` digits."""
