@@ -1,4 +1,4 @@
-"""alp25 / zxfd25 / wcf26 claims registered by the solvers helper (only alp25.lloyd so far)."""
+"""alp25.lloyd (the other alp25 / zxfd25 / wcf26 claims are tested in test_claims_papers.py)."""
 
 import numpy as np
 
