@@ -34,6 +34,20 @@ def logsumexp_rows(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lse, shifted
 
 
+def softmax_lse(scores: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    r"""Responsibilities :math:`\psi` and the log-sum-exp over ``axis`` with one ``exp`` pass.
+
+    The batched kernel of the solvers (components on ``axis``, points contiguous):
+    ``scores`` is overwritten and returned as :math:`\psi`.
+    """
+    top = np.max(scores, axis=axis, keepdims=True)
+    np.subtract(scores, top, out=scores)
+    np.exp(scores, out=scores)
+    total = np.sum(scores, axis=axis, keepdims=True)
+    np.divide(scores, total, out=scores)
+    return scores, np.squeeze(np.log(total) + top, axis=axis)
+
+
 def log_responsibilities_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(log psi, log p/phi)`` from component scores, all in the log domain."""
     lse, _ = logsumexp_rows(scores)

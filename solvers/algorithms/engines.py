@@ -17,23 +17,26 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, generator, positive_int
-from ..estep import logsumexp_rows
+from ..estep import softmax_lse
 from .grid import GridEngine
 
 ENGINES = ("grid", "sample", "monte-carlo", "quadrature")
 
 
-def data_moments(weights, means, X, lse_star=None):
-    """Loss, gradient, E psi, E[psi x] of each run over its data ``X`` ((N, d) shared or (B, N, d))."""
-    Bn = means.shape[0]
+def data_moments(weights, means, X, lse_star=None, Xt=None):
+    """Loss, gradient, E psi, E[psi x] of each run over its data ``X`` ((N, d) shared or (B, N, d)).
+
+    One array program: scores laid out (B, n, N) (samples contiguous), ``Xt`` is the
+    transposed data (d, N) or (B, d, N) when the caller keeps it.
+    """
     Xb = X if X.ndim == 3 else X[None]
-    scores = (np.matmul(Xb, np.swapaxes(means, 1, 2))
-              + (np.log(weights) - 0.5 * np.einsum("bnd,bnd->bn", means, means))[:, None, :])
-    lse, _ = logsumexp_rows(scores)
-    psi = np.exp(scores - lse[..., None])
+    Xt = np.swapaxes(Xb, 1, 2) if Xt is None else (Xt if Xt.ndim == 3 else Xt[None])
+    scores = np.matmul(means, Xt)  # (B, n, N)
+    scores += (np.log(weights) - 0.5 * np.einsum("bnd,bnd->bn", means, means))[:, :, None]
+    psi, lse = softmax_lse(scores, axis=1)
     N = Xb.shape[1]
-    resp = psi.sum(axis=1) / N
-    first = np.matmul(np.swapaxes(psi, 1, 2), Xb) / N
+    resp = psi.sum(axis=2) / N
+    first = np.matmul(psi, Xb) / N
     loss = -lse.mean(axis=1) if lse_star is None else (lse_star - lse).mean(axis=1)
     return loss, means * resp[..., None] - first, resp, first
 
@@ -48,13 +51,14 @@ class SampleEngine:
         if X.shape[-1] != d or X.shape[-2] < 1 or (X.ndim == 3 and X.shape[0] != batch):
             raise ValueError(f"X: expected shape (N, {d}) or ({batch}, N, {d}), got {X.shape}")
         self.X = X
+        self.Xt = np.ascontiguousarray(np.swapaxes(X, -1, -2))
         self.lse_star = None if truth is None or truth.is_standard else truth.log_ratio(X)
         if self.lse_star is not None and self.lse_star.ndim == 1:
             self.lse_star = self.lse_star[None]
         self.description = f"sample (N={X.shape[-2]})"
 
     def __call__(self, weights, means):
-        return data_moments(weights, means, self.X, self.lse_star)
+        return data_moments(weights, means, self.X, self.lse_star, self.Xt)
 
 
 class MonteCarloEngine:
