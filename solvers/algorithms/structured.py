@@ -19,9 +19,10 @@ Lloyd for :math:`N(0, I)` at centroids :math:`s v_j`: one step returns
 from __future__ import annotations
 
 import numpy as np
-from scipy import integrate, special
+from scipy import special
 
 from .._validation import as_float_array, data_matrix, generator, nonnegative_int, positive_int
+from ..quadrature import gaussian_panel_rule
 from ._loop import check_common, iterate
 from .trajectory import BatchTrajectory, Trajectory
 
@@ -127,11 +128,24 @@ def lloyd_sample(centroids, X, n_iter):
 
 
 def expected_max_normal(k: int) -> tuple[float, float]:
-    r""":math:`E\max(g_1..g_k) = \int x\,k\varphi(x)\Phi(x)^{k-1}dx` (float64 adaptive quadrature, error estimate)."""
+    r""":math:`E\max(g_1..g_k) = \int x\,k\varphi(x)\Phi(x)^{k-1}dx` and an error estimate.
+
+    Composite Gauss--Legendre on :math:`[-T, T]`, T = 12 (density folded into the weights,
+    :func:`solvers.quadrature.gaussian_panel_rule`), 64 panels x 16 points. The error estimate
+    is the difference from the 32-panel rule, plus the rounding of the sum
+    (:math:`2\epsilon\sum|w_p f_p|`) and the tails (:math:`2k\varphi(T)`, ~1e-31 k). No adaptive
+    ``quad``: its tolerance below the float64 roundoff only warned (IntegrationWarning).
+    """
     k = positive_int(k, "k")
-    f = lambda x: x * k * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi) * special.ndtr(x) ** (k - 1)
-    val, err = integrate.quad(f, -np.inf, np.inf, epsabs=1e-15, epsrel=1e-14, limit=200)
-    return float(val), float(err)
+    half_width = 12.0
+    vals = []
+    for panels in (32, 64):
+        x, w = (np.asarray(a) for a in gaussian_panel_rule(panels, half_width, 16))
+        terms = w * x * k * special.ndtr(x) ** (k - 1)
+        vals.append(float(np.sum(terms)))
+    rounding = 2 * np.finfo(float).eps * float(np.sum(np.abs(terms)))
+    tails = 2 * k * np.exp(-0.5 * half_width**2) / np.sqrt(2 * np.pi)
+    return vals[1], abs(vals[1] - vals[0]) + rounding + tails
 
 
 def lloyd_population_radius(k: int) -> tuple[float, float]:
