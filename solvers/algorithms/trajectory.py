@@ -29,7 +29,20 @@ class DivergenceError(FloatingPointError):
 
 
 @dataclass
-class BatchTrajectory:
+class _Record:
+    """The fields shared by :class:`BatchTrajectory` and :class:`Trajectory` (in this order)."""
+
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    U: np.ndarray
+    distance: np.ndarray
+    wall_time: np.ndarray
+    means: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass
+class BatchTrajectory(_Record):
     """B runs, row-major ``(n_iter + 1, B)`` histories.
 
     Attributes
@@ -51,13 +64,6 @@ class BatchTrajectory:
         Solver-specific histories (e.g. ``"outer_index"`` for the Polyak method).
     """
 
-    loss: np.ndarray
-    grad_norm: np.ndarray
-    U: np.ndarray
-    distance: np.ndarray
-    wall_time: np.ndarray
-    means: np.ndarray
-    weights: np.ndarray
     converged: np.ndarray
     n_iter_: np.ndarray
     method: str
@@ -82,16 +88,9 @@ class BatchTrajectory:
 
 
 @dataclass
-class Trajectory:
+class Trajectory(_Record):
     """One run; same fields as :class:`BatchTrajectory` with the batch axis dropped."""
 
-    loss: np.ndarray
-    grad_norm: np.ndarray
-    U: np.ndarray
-    distance: np.ndarray
-    wall_time: np.ndarray
-    means: np.ndarray
-    weights: np.ndarray
     converged: bool
     n_iter_: int
     method: str
