@@ -1,0 +1,161 @@
+r"""Figures of alp25, wcf26 and zxfd25 (our setups: their full texts are not in the seeds).
+
+* ``alp25.fig``: structured EM in :math:`\theta` (means :math:`R^j\theta` on a regular
+  simplex, k = 4, d = 3), log L against t for weights satisfying the DFT condition,
+  (0.4, 0.3, 0.2, 0.1), and uniform weights (which violate it for k > 2); 4 runs each,
+  :math:`\theta_0` uniform on the sphere of radius 0.5.
+* ``wcf26.fig``: L against gradient evaluations for gradient EM and for K short steps +
+  one Polyak step (L* = 0, realizable), n = 2, d = 2, weights (0.3, 0.7), eta = 0.7.
+* ``zxfd25.fig``: success probability of gradient EM with the EM weight update
+  (zxfd25's hybrid) from means drawn i.i.d. from the truth, against n, for truths of
+  m = 2, 3, 4 components on a circle of radius 4 in d = 2.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._common import column, finish, log_times, new_figure, roundtrip, run_units, select, unit_rng
+
+ALP_WEIGHTS = {"DFT condition (0.4,0.3,0.2,0.1)": (0.4, 0.3, 0.2, 0.1), "uniform (1/4 each)": (0.25,) * 4}
+ALP_SIZES = {False: dict(runs=4, n_iter=300), True: dict(runs=2, n_iter=20)}
+WCF_SIZES = {False: dict(runs=4, K=20, n_outer=12), True: dict(runs=2, K=4, n_outer=3)}
+ZX_SIZES = {False: dict(m_values=(2, 3, 4), n_factors=(1, 1.5, 2, 3, 4), runs=16, n_iter=150),
+            True: dict(m_values=(2,), n_factors=(1, 2), runs=4, n_iter=30)}
+ALP_COLUMNS = ("weights", "run", "t", "loss", "theta_norm")
+WCF_COLUMNS = ("method", "run", "evaluations", "loss")
+ZX_COLUMNS = ("m", "n", "run", "success", "final_loss", "recovery_gap")
+
+
+def alp25_unit(unit):
+    """``(seed, label_index, runs, n_iter)`` -> rows of structured EM in theta."""
+    from solvers.algorithms import structured_em_batch
+
+    seed, index, runs, n_iter = unit
+    label = list(ALP_WEIGHTS)[index]
+    weights = np.array(ALP_WEIGHTS[label])
+    rng = unit_rng(seed, 4, index)
+    theta0 = rng.standard_normal((runs, 3))
+    theta0 *= 0.5 / np.linalg.norm(theta0, axis=1, keepdims=True)
+    traj = structured_em_batch(np.broadcast_to(weights, (runs, 4)), theta0, n_iter, tol=0)
+    return [dict(weights=label, run=b, t=t, loss=float(traj.loss[t, b]),
+                 theta_norm=float(traj.extra["theta_norm"][t, b])) for b in range(runs) for t in range(n_iter + 1)]
+
+
+def figure_alp25(out_dir=None, quick=False, seed=0, executor=None, progress=None):
+    """alp25: log L against t for DFT-condition and uniform weights (structured EM in theta).
+
+    Parameters and return value as :func:`verify.reproduce.xfd24.figure_xfd24_fig1`.
+    """
+    size = ALP_SIZES[bool(quick)]
+    units = [(seed, i, size["runs"], size["n_iter"]) for i in range(len(ALP_WEIGHTS))]
+    results, notes = run_units(units, alp25_unit, executor, progress)
+    rows, csv_path = roundtrip([r for res in results for r in res], ALP_COLUMNS, out_dir, "alp25.fig")
+    fig, (ax,) = new_figure(1, "alp25 (EM on overspecified mixtures), figure: structured EM, k=4, d=3")
+    summary = {}
+    for (label, color) in zip(ALP_WEIGHTS, ("tab:blue", "tab:orange")):
+        for run in range(size["runs"]):
+            sel = select(rows, weights=label, run=float(run))
+            loss = column(sel, "loss")
+            ax.semilogy(column(sel, "t"), np.where(loss > 0, loss, np.nan), color=color, alpha=0.8,
+                        label=label if run == 0 else None)
+            summary.setdefault(f"final_loss[{label}]", []).append(float(loss[-1]))
+    ax.set_xlabel("EM iteration t")
+    ax.set_ylabel("L(theta_t)  (log scale)")
+    ax.legend(fontsize=8)
+    return finish("alp25.fig", fig, rows, csv_path, out_dir, notes, summary)
+
+
+def wcf26_unit(unit):
+    """``(seed, method, runs, K, n_outer)`` -> rows of L against gradient evaluations."""
+    from solvers.algorithms import gradient_em_batch, polyak_batch
+
+    seed, method, runs, K, n_outer = unit
+    rng = unit_rng(seed, 5)  # the same starts for both methods
+    means0 = 0.7 * rng.standard_normal((runs, 2, 2))
+    weights = np.broadcast_to([0.3, 0.7], (runs, 2))
+    n_eval = n_outer * (K + 1)
+    if method == "polyak":
+        traj = polyak_batch(weights, means0, K=K, eta=0.7, n_outer=n_outer, L_star=0.0)
+        name = f"{K} short steps + Polyak"
+    else:
+        traj = gradient_em_batch(weights, means0, 0.7, n_eval, tol=0)
+        name = "gradient EM (eta=0.7)"
+    T = traj.loss.shape[0] - 1
+    return [dict(method=name, run=b, evaluations=t, loss=float(traj.loss[t, b]))
+            for b in range(runs) for t in range(T + 1)]
+
+
+def figure_wcf26(out_dir=None, quick=False, seed=0, executor=None, progress=None):
+    """wcf26: L against gradient evaluations, gradient EM vs short steps + Polyak.
+
+    Parameters and return value as :func:`verify.reproduce.xfd24.figure_xfd24_fig1`.
+    """
+    size = WCF_SIZES[bool(quick)]
+    units = [(seed, m, size["runs"], size["K"], size["n_outer"]) for m in ("gradient", "polyak")]
+    results, notes = run_units(units, wcf26_unit, executor, progress)
+    rows, csv_path = roundtrip([r for res in results for r in res], WCF_COLUMNS, out_dir, "wcf26.fig")
+    fig, (ax,) = new_figure(1, "wcf26 (Wang, Charisopoulos et al. 2026), figure: n=2, d=2, pi=(0.3,0.7)")
+    summary = {}
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    for method, color in zip(methods, ("tab:blue", "tab:red")):
+        for run in range(size["runs"]):
+            sel = select(rows, method=method, run=float(run))
+            loss = column(sel, "loss")
+            ax.semilogy(column(sel, "evaluations"), np.where(loss > 0, loss, np.nan), color=color, alpha=0.8,
+                        label=method if run == 0 else None)
+            summary.setdefault(f"final_loss[{method}]", []).append(float(loss[-1]))
+    ax.set_xlabel("gradient evaluations")
+    ax.set_ylabel("L(mu)  (log scale)")
+    ax.legend(fontsize=8)
+    return finish("wcf26.fig", fig, rows, csv_path, out_dir, notes, summary)
+
+
+def zxfd25_truth(m):
+    """m equal-weight components on the circle of radius 4 in d = 2."""
+    from solvers.algorithms import Truth
+
+    angles = 2 * np.pi * np.arange(m) / m
+    return Truth(np.full(m, 1.0 / m), 4.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1))
+
+
+def zxfd25_unit(unit):
+    """``(seed, m, n, runs, n_iter)`` -> one row per random initialization."""
+    from solvers.algorithms import ConvergenceWarning, zxfd25_runs
+
+    seed, m, n, runs, n_iter = unit
+    truth = zxfd25_truth(m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        traj, success = zxfd25_runs(truth, n, runs, unit_rng(seed, 6, m, n), n_iter=n_iter, hybrid=True,
+                                    order=24)
+    gap = truth.recovery_gap(traj.means)
+    return [dict(m=m, n=n, run=b, success=int(success[b]), final_loss=float(traj.loss[-1, b]),
+                 recovery_gap=float(gap[b])) for b in range(runs)]
+
+
+def figure_zxfd25(out_dir=None, quick=False, seed=0, executor=None, progress=None):
+    """zxfd25: success probability against n for a few m.
+
+    Parameters and return value as :func:`verify.reproduce.xfd24.figure_xfd24_fig1`.
+    """
+    size = ZX_SIZES[bool(quick)]
+    pairs = sorted({(m, int(round(f * m))) for m in size["m_values"] for f in size["n_factors"]})
+    units = [(seed, m, n, size["runs"], size["n_iter"]) for m, n in pairs]
+    results, notes = run_units(units, zxfd25_unit, executor, progress)
+    rows, csv_path = roundtrip([r for res in results for r in res], ZX_COLUMNS, out_dir, "zxfd25.fig")
+    fig, (ax,) = new_figure(1, "zxfd25 (Zhou, Xu, Fazel, Du 2025), figure: success probability, d=2")
+    summary = {}
+    for m in size["m_values"]:
+        sel = select(rows, m=float(m))
+        ns = np.array(sorted({r["n"] for r in sel}))
+        prob = np.array([column(select(sel, n=n), "success").mean() for n in ns])
+        ax.plot(ns, prob, "o-", label=f"m={m} true components")
+        summary[f"success[m={m}]"] = dict(zip(ns.astype(int).tolist(), prob.tolist()))
+    ax.set_xlabel("student components n")
+    ax.set_ylabel(f"success probability ({size['runs']} random initializations)")
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(fontsize=8)
+    return finish("zxfd25.fig", fig, rows, csv_path, out_dir, notes, summary)
