@@ -1,4 +1,4 @@
-"""Solver benchmarks: ratios measured in one run (printed, never asserted).
+"""Solver benchmarks: ratios measured in one run (printed, never asserted; batched == looped is asserted).
 
 1. One sample gradient-EM step (N = 3.5e5, d = 5, n = 10) vs one EM iteration of
    scikit-learn's GaussianMixture (spherical covariances, same data and start);
