@@ -142,9 +142,9 @@ def new_figure(ncols, title):
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(5.0 * ncols, 4.2), layout="constrained")
+    fig = Figure(figsize=(max(7.0, 5.0 * ncols), 4.6), layout="constrained")
     axes = fig.subplots(1, ncols, squeeze=False)[0]
-    fig.suptitle(title)
+    fig.suptitle(title, fontsize=11)
     return fig, axes
 
 

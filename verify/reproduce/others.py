@@ -22,7 +22,7 @@ from ._common import column, finish, log_times, new_figure, roundtrip, run_units
 ALP_WEIGHTS = {"DFT condition (0.4,0.3,0.2,0.1)": (0.4, 0.3, 0.2, 0.1), "uniform (1/4 each)": (0.25,) * 4}
 ALP_SIZES = {False: dict(runs=4, n_iter=300), True: dict(runs=2, n_iter=20)}
 WCF_SIZES = {False: dict(runs=4, K=20, n_outer=12), True: dict(runs=2, K=4, n_outer=3)}
-ZX_SIZES = {False: dict(m_values=(2, 3, 4), n_factors=(1, 1.5, 2, 3, 4), runs=16, n_iter=150),
+ZX_SIZES = {False: dict(m_values=(2, 3, 4), n_factors=(1, 1.5, 2, 3, 4), runs=32, n_iter=150),
             True: dict(m_values=(2,), n_factors=(1, 2), runs=4, n_iter=30)}
 ALP_COLUMNS = ("weights", "run", "t", "loss", "theta_norm")
 WCF_COLUMNS = ("method", "run", "evaluations", "loss")

@@ -29,7 +29,7 @@ from ._common import column, finish, fit_loglog_slope, log_times, new_figure, ro
 D, ETA = 5, 0.7
 WEIGHT_CONFIGS = ((1 / 3, 1 / 3, 1 / 3), (1 / 6, 1 / 3, 1 / 2), (1 / 20, 1 / 5, 3 / 4))
 WEIGHT_LABELS = ("(1/3,1/3,1/3)", "(1/6,1/3,1/2)", "(1/20,1/5,3/4)")
-FIG1_SIZES = {False: dict(n_values=(2, 5, 10), n_iter=1000, runs=4),
+FIG1_SIZES = {False: dict(n_values=(2, 5, 10), n_iter=3000, runs=4),
               True: dict(n_values=(2, 5), n_iter=30, runs=2)}
 FIG2_SIZES = {False: dict(d12=tuple(range(1, 11)) + (12, 14, 17, 20), d2=tuple(range(1, 41)),
                           sizes=(128, 256, 512, 1024, 2048, 4096), runs=50, chunk=25, n_iter=600),
@@ -199,6 +199,10 @@ def figure_xfd24_fig2(out_dir=None, quick=False, seed=0, executor=None, progress
                     label=f"fit: slope {slope:.3f}")
         ax_s.loglog(sizes, mean_err[0] * (sizes / sizes[0]) ** -0.25, ":", color="tab:red", label="slope -1/4")
         ax_s.legend(fontsize=8)
+        from matplotlib.ticker import NullFormatter
+
+        ax_s.xaxis.set_minor_formatter(NullFormatter())
+        ax_s.yaxis.set_minor_formatter(NullFormatter())
     ax_s.set_xlabel("sample size N")
     ax_s.set_ylabel("(sum_i pi_i |mu_i|^2)^(1/2) after gradient EM")
     ax_s.set_title("sample gradient EM, n=5, equal weights", fontsize=10)
