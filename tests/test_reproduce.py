@@ -21,7 +21,7 @@ COLUMNS = {
                    "statistical_error"],
     "alp25.fig": ["weights", "run", "t", "loss", "theta_norm"],
     "wcf26.fig": ["method", "run", "evaluations", "loss"],
-    "zxfd25.fig": ["m", "n", "run", "success", "final_loss", "recovery_gap"],
+    "zxfd25.fig": ["variant", "m", "n", "run", "success", "recovered", "final_loss", "recovery_gap"],
 }
 
 
@@ -81,7 +81,9 @@ def test_wcf26_polyak_beats_gradient_em_at_equal_evaluations():
 
 def test_zxfd25_success_is_a_probability(quick_all):
     rows = read_csv(quick_all[0] / "zxfd25.fig.csv")
-    assert {r["success"] for r in rows} <= {0.0, 1.0}
+    assert {r["success"] for r in rows} <= {0.0, 1.0} and {r["variant"] for r in rows} == {"hybrid", "gradient"}
+    # success needs recovery: never a success without every true mean recovered
+    assert all(r["recovered"] == 1.0 for r in rows if r["success"] == 1.0)
     assert all(r["recovery_gap"] >= 0 for r in rows)
 
 
@@ -111,3 +113,17 @@ def test_unknown_name_is_a_value_error_and_exit_2(capsys, tmp_path):
     assert cli_main(["reproduce", "nope", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: NAME") and "zxfd25.fig" in err
+
+
+def _fails_on_negative(unit):
+    if unit < 0:
+        raise RuntimeError("negative unit")
+    return [unit]
+
+
+def test_failed_unit_is_reported_not_dropped():
+    from verify.reproduce._common import run_units
+
+    results, notes = run_units([1, -2, 3], _fails_on_negative)
+    assert results == [[1], [3]]
+    assert len(notes) == 1 and "-2" in notes[0] and "negative unit" in notes[0]

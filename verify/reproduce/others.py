@@ -6,9 +6,11 @@ r"""Figures of alp25, wcf26 and zxfd25 (our setups: their full texts are not in 
   :math:`\theta_0` uniform on the sphere of radius 0.5.
 * ``wcf26.fig``: L against gradient evaluations for gradient EM and for K short steps +
   one Polyak step (L* = 0, realizable), n = 2, d = 2, weights (0.3, 0.7), eta = 0.7.
-* ``zxfd25.fig``: success probability of gradient EM with the EM weight update
-  (zxfd25's hybrid) from means drawn i.i.d. from the truth, against n, for truths of
-  m = 2, 3, 4 components on a circle of radius 4 in d = 2.
+* ``zxfd25.fig``: success probability (every true mean recovered within 0.5 and L <= 1e-3)
+  of gradient EM with the EM weight update (zxfd25's hybrid) from means drawn i.i.d. from
+  the truth, against n, for truths of m = 2, 3, 4 components on a circle of radius 4 in
+  d = 2; beside it, the fraction of plain gradient EM runs (weights fixed at 1/n) that
+  recover every true mean (their loss stalls above 1e-3 when n > m: fixed weights cannot fit).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ ZX_SIZES = {False: dict(m_values=(2, 3, 4), n_factors=(1, 1.5, 2, 3, 4), runs=32
             True: dict(m_values=(2,), n_factors=(1, 2), runs=4, n_iter=30)}
 ALP_COLUMNS = ("weights", "run", "t", "loss", "theta_norm")
 WCF_COLUMNS = ("method", "run", "evaluations", "loss")
-ZX_COLUMNS = ("m", "n", "run", "success", "final_loss", "recovery_gap")
+ZX_COLUMNS = ("variant", "m", "n", "run", "success", "recovered", "final_loss", "recovery_gap")
 
 
 def alp25_unit(unit):
@@ -122,18 +124,22 @@ def zxfd25_truth(m):
 
 
 def zxfd25_unit(unit):
-    """``(seed, m, n, runs, n_iter)`` -> one row per random initialization."""
+    """``(seed, variant, m, n, runs, n_iter)`` -> one row per random initialization.
+
+    ``variant`` is ``"hybrid"`` (EM weight update) or ``"gradient"`` (fixed weights 1/n);
+    both start from the same means.
+    """
     from solvers.algorithms import ConvergenceWarning, zxfd25_runs
 
-    seed, m, n, runs, n_iter = unit
+    seed, variant, m, n, runs, n_iter = unit
     truth = zxfd25_truth(m)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        traj, success = zxfd25_runs(truth, n, runs, unit_rng(seed, 6, m, n), n_iter=n_iter, hybrid=True,
-                                    order=24)
+        traj, success = zxfd25_runs(truth, n, runs, unit_rng(seed, 6, m, n), n_iter=n_iter,
+                                    hybrid=variant == "hybrid", order=24)
     gap = truth.recovery_gap(traj.means)
-    return [dict(m=m, n=n, run=b, success=int(success[b]), final_loss=float(traj.loss[-1, b]),
-                 recovery_gap=float(gap[b])) for b in range(runs)]
+    return [dict(variant=variant, m=m, n=n, run=b, success=int(success[b]), recovered=int(gap[b] <= 0.5),
+                 final_loss=float(traj.loss[-1, b]), recovery_gap=float(gap[b])) for b in range(runs)]
 
 
 def figure_zxfd25(out_dir=None, quick=False, seed=0, executor=None, progress=None):
@@ -143,19 +149,25 @@ def figure_zxfd25(out_dir=None, quick=False, seed=0, executor=None, progress=Non
     """
     size = ZX_SIZES[bool(quick)]
     pairs = sorted({(m, int(round(f * m))) for m in size["m_values"] for f in size["n_factors"]})
-    units = [(seed, m, n, size["runs"], size["n_iter"]) for m, n in pairs]
+    units = [(seed, v, m, n, size["runs"], size["n_iter"]) for v in ("hybrid", "gradient") for m, n in pairs]
     results, notes = run_units(units, zxfd25_unit, executor, progress)
     rows, csv_path = roundtrip([r for res in results for r in res], ZX_COLUMNS, out_dir, "zxfd25.fig")
-    fig, (ax,) = new_figure(1, "zxfd25 (Zhou, Xu, Fazel, Du 2025), figure: success probability, d=2")
+    fig, (ax_h, ax_g) = new_figure(2, "zxfd25 (Zhou, Xu, Fazel, Du 2025), figure: random initialization from "
+                                      "the truth, m components on a circle of radius 4, d=2")
     summary = {}
-    for m in size["m_values"]:
-        sel = select(rows, m=float(m))
-        ns = np.array(sorted({r["n"] for r in sel}))
-        prob = np.array([column(select(sel, n=n), "success").mean() for n in ns])
-        ax.plot(ns, prob, "o-", label=f"m={m} true components")
-        summary[f"success[m={m}]"] = dict(zip(ns.astype(int).tolist(), prob.tolist()))
-    ax.set_xlabel("student components n")
-    ax.set_ylabel(f"success probability ({size['runs']} random initializations)")
-    ax.set_ylim(-0.05, 1.05)
-    ax.legend(fontsize=8)
+    for ax, variant, field, ylabel, title in (
+            (ax_h, "hybrid", "success", "success probability", "hybrid (EM weights): recovery and L <= 1e-3"),
+            (ax_g, "gradient", "recovered", "fraction recovering every true mean",
+             "gradient EM, weights 1/n: max_a min_i |mu_i - mu*_a| <= 0.5")):
+        for m in size["m_values"]:
+            sel = select(rows, variant=variant, m=float(m))
+            ns = np.array(sorted({r["n"] for r in sel}))
+            prob = np.array([column(select(sel, n=n), field).mean() for n in ns])
+            ax.plot(ns, prob, "o-", label=f"m={m} true components")
+            summary[f"{field}[{variant}, m={m}]"] = dict(zip(ns.astype(int).tolist(), prob.tolist()))
+        ax.set_xlabel("student components n")
+        ax.set_ylabel(f"{ylabel} ({size['runs']} initializations)")
+        ax.set_title(title, fontsize=9)
+        ax.set_ylim(-0.05, 1.05)
+        ax.legend(fontsize=8)
     return finish("zxfd25.fig", fig, rows, csv_path, out_dir, notes, summary)
