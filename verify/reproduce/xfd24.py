@@ -173,18 +173,19 @@ def figure_xfd24_fig2(out_dir=None, quick=False, seed=0, executor=None, progress
               for k in range(size["runs"] // chunk)]
     results, notes = run_units(units, fig2_unit, executor, progress)
     rows, csv_path = roundtrip([r for res in results for r in res], FIG2_COLUMNS, out_dir, "xfd24.fig2")
-    fig, (ax_g, ax_s) = new_figure(2, "xfd24 (Xu, Fazel, Du 2024), Figure 2")
-    for c, color in ((12, "tab:red"), (2, "tab:blue")):
+    fig, (ax_12, ax_2, ax_s) = new_figure(3, "xfd24 (Xu, Fazel, Du 2024), Figure 2")
+    for ax, c, color in ((ax_12, 12, "tab:red"), (ax_2, 2, "tab:blue")):
         sel = select(rows, panel="gradient", constant=float(c))
         d, g, e = column(sel, "d"), column(sel, "grad_norm"), column(sel, "error_estimate")
         ok = (g > 0) & (e < 0.1 * g)
-        ax_g.semilogy(d[ok], g[ok], "o-", color=color, ms=3, label=f"mu_1 = -mu_2 = {c} sqrt(d) e_1")
+        engine = sel[0]["engine"].split(" (")[0] if sel else ""
+        ax.semilogy(d[ok], g[ok], "o-", color=color, ms=3, label=f"mu_1 = -mu_2 = {c} sqrt(d) e_1 ({engine})")
         if np.any(~ok):
             notes.append(f"c={c}: {int(np.sum(~ok))} value(s) not resolved by the engine")
-    ax_g.set_xlabel("dimension d")
-    ax_g.set_ylabel("||grad L(mu(0))||")
-    ax_g.set_title("Theorem 7 start, n=3, equal weights", fontsize=10)
-    ax_g.legend(fontsize=8)
+        ax.set_xlabel("dimension d")
+        ax.set_ylabel("||grad L(mu(0))||")
+        ax.set_title(f"Theorem 7 start with {c} sqrt(d), n=3, equal weights", fontsize=9)
+        ax.legend(fontsize=8)
     summary = {}
     stat = select(rows, panel="statistical")
     if stat:
@@ -203,6 +204,9 @@ def figure_xfd24_fig2(out_dir=None, quick=False, seed=0, executor=None, progress
 
         ax_s.xaxis.set_minor_formatter(NullFormatter())
         ax_s.yaxis.set_minor_formatter(NullFormatter())
+        ax_s.set_xticks(sizes, [f"{int(N)}" for N in sizes])
+        yticks = np.geomspace(mean_err.min(), mean_err.max(), 4)
+        ax_s.set_yticks(yticks, [f"{y:.3g}" for y in yticks])
     ax_s.set_xlabel("sample size N")
     ax_s.set_ylabel("(sum_i pi_i |mu_i|^2)^(1/2) after gradient EM")
     ax_s.set_title("sample gradient EM, n=5, equal weights", fontsize=10)
