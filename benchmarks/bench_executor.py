@@ -37,9 +37,22 @@ def _claim_json(result):
     return json.dumps(data, sort_keys=True, default=str)
 
 
+def per_family_count(claim, instances):
+    """Smallest per-family count giving at least ``instances`` in all (fixed families are short)."""
+
+    def total(count):
+        return sum(len(family(_rng(0, claim.id, i), count))
+                   for i, (_, family) in enumerate(sorted(claim.families.items())))
+
+    count = math.ceil(instances / len(claim.families))
+    while total(count) < instances:
+        count += max(1, (instances - total(count)) // len(claim.families))
+    return count
+
+
 def check_run(executor, instances):
     claim = get(CLAIM)
-    per_family = math.ceil(instances / len(claim.families))
+    per_family = per_family_count(claim, instances)
     start = time.perf_counter()
     result = run_claim(claim, instances=per_family, dps=30, executor=executor, search_seconds=None)
     return time.perf_counter() - start, _claim_json(result), len(result.instances)

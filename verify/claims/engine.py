@@ -155,6 +155,9 @@ def search_objective(ev: Evaluation | None) -> float:
     return ev.relative_margin
 
 
+SEARCH_STARTS = 4  # fixed (not the number of workers), so that the report does not depend on the executor
+
+
 class _SearchTimeout(Exception):
     pass
 
@@ -215,7 +218,7 @@ def _executor_for(claim: Claim, executor):
 def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0, seconds=None, notes=None, executor=None):
     """Nelder-Mead over ``claim.search`` from the given params; returns new InstanceRecords.
 
-    Up to two starts: the two worst instances found (else the best of eight
+    Up to :data:`SEARCH_STARTS` starts: the worst instances found (else the best of eight
     random points of the search space, scored through the executor). Each
     start is one work unit (its jitter drawn here from the seeded rng), so the
     starts run in parallel on a pool or Dask. ``seconds`` caps the wall time
@@ -229,15 +232,15 @@ def adversarial_search(claim: Claim, starts, *, evaluations=60, seed=0, seconds=
     ex, evaluate_fn, search_fn = _executor_for(claim, executor)
     deadline = None if seconds is None else time.time() + seconds
     rng = _rng(seed, claim.id, 1000)
-    x0s = [x for x in (space.encode(p) for p in starts) if x is not None][:2]
-    if len(x0s) < 2:  # seed the search with the best of a few random points of the search space
+    x0s = [x for x in (space.encode(p) for p in starts) if x is not None][:SEARCH_STARTS]
+    if len(x0s) < SEARCH_STARTS:  # seed the search with the best of a few random points of the search space
         candidates = [space.sample(rng) for _ in range(8)]
         units = [(claim.id, space.decode(z), "adversarial", None) for z in candidates]
         keep = [i for i, u in enumerate(units) if claim.hypotheses is None or claim.hypotheses(u[1])]
         recs = ex.map([units[i] for i in keep], fn=evaluate_fn)
         scored = sorted((search_objective(getattr(r, "evaluation", None)), j, candidates[keep[j]])
                         for j, r in enumerate(recs))
-        x0s += [z for _, _, z in scored[: 2 - len(x0s)]]
+        x0s += [z for _, _, z in scored[: SEARCH_STARTS - len(x0s)]]
     if not x0s:
         return out
     per_start = max(10, evaluations // len(x0s))

@@ -72,8 +72,9 @@ def add_parser(sub):
     p.add_argument("--seed", type=_nonneg_int, default=0, help="seed of every random draw (default 0)")
     p.add_argument("--quick", action="store_true", help="small sizes (seconds; for tests)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument("--scheduler", default="serial",
-                   help="where units run: serial (default), processes, local (Dask) or tcp://HOST:PORT")
+    p.add_argument("--scheduler", default="processes",
+                   help="where units run: processes (local pool on all cores, the default), serial, "
+                        "local (Dask) or tcp://HOST:PORT")
     p.add_argument("--workers", type=_positive_int, default=None,
                    help="worker processes for --scheduler processes/local (default: all cores)")
     return p
