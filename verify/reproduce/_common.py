@@ -124,6 +124,19 @@ def column(rows, name):
     return np.array([r[name] for r in rows], dtype=float)
 
 
+def plot_loss_runs(ax, rows, group_key, groups, colors, runs, x_name, summary):
+    """One semilog-y curve of ``loss`` against ``x_name`` per (group, run); the first run of a
+    group carries its legend label. Non-positive losses are not drawn. The final loss of
+    each run is appended to ``summary["final_loss[<group>]"]``."""
+    for group, color in zip(groups, colors):
+        for run in range(runs):
+            sel = select(rows, **{group_key: group, "run": float(run)})
+            loss = column(sel, "loss")
+            ax.semilogy(column(sel, x_name), np.where(loss > 0, loss, np.nan), color=color, alpha=0.8,
+                        label=group if run == 0 else None)
+            summary.setdefault(f"final_loss[{group}]", []).append(float(loss[-1]))
+
+
 def log_times(n_iter, points=120):
     """Iterations 0..n_iter kept in the CSV: 0 and about ``points`` log-spaced ones."""
     t = np.unique(np.round(np.logspace(0, np.log10(max(n_iter, 1)), points)).astype(int))

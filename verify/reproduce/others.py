@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ._common import column, finish, log_times, new_figure, roundtrip, run_units, select, unit_rng
+from ._common import column, finish, log_times, new_figure, plot_loss_runs, roundtrip, run_units, select, unit_rng
 
 ALP_WEIGHTS = {"DFT condition (0.4,0.3,0.2,0.1)": (0.4, 0.3, 0.2, 0.1), "uniform (1/4 each)": (0.25,) * 4}
 ALP_SIZES = {False: dict(runs=4, n_iter=300), True: dict(runs=2, n_iter=20)}
@@ -57,13 +57,7 @@ def figure_alp25(out_dir=None, quick=False, seed=0, executor=None, progress=None
     rows, csv_path = roundtrip([r for res in results for r in res], ALP_COLUMNS, out_dir, "alp25.fig")
     fig, (ax,) = new_figure(1, "alp25 (EM on overspecified mixtures), figure: structured EM, k=4, d=3")
     summary = {}
-    for (label, color) in zip(ALP_WEIGHTS, ("tab:blue", "tab:orange")):
-        for run in range(size["runs"]):
-            sel = select(rows, weights=label, run=float(run))
-            loss = column(sel, "loss")
-            ax.semilogy(column(sel, "t"), np.where(loss > 0, loss, np.nan), color=color, alpha=0.8,
-                        label=label if run == 0 else None)
-            summary.setdefault(f"final_loss[{label}]", []).append(float(loss[-1]))
+    plot_loss_runs(ax, rows, "weights", ALP_WEIGHTS, ("tab:blue", "tab:orange"), size["runs"], "t", summary)
     ax.set_xlabel("EM iteration t")
     ax.set_ylabel("L(theta_t)  (log scale)")
     ax.legend(fontsize=8)
@@ -102,13 +96,7 @@ def figure_wcf26(out_dir=None, quick=False, seed=0, executor=None, progress=None
     fig, (ax,) = new_figure(1, "wcf26 (Wang, Charisopoulos et al. 2026), figure: n=2, d=2, pi=(0.3,0.7)")
     summary = {}
     methods = list(dict.fromkeys(r["method"] for r in rows))
-    for method, color in zip(methods, ("tab:blue", "tab:red")):
-        for run in range(size["runs"]):
-            sel = select(rows, method=method, run=float(run))
-            loss = column(sel, "loss")
-            ax.semilogy(column(sel, "evaluations"), np.where(loss > 0, loss, np.nan), color=color, alpha=0.8,
-                        label=method if run == 0 else None)
-            summary.setdefault(f"final_loss[{method}]", []).append(float(loss[-1]))
+    plot_loss_runs(ax, rows, "method", methods, ("tab:blue", "tab:red"), size["runs"], "evaluations", summary)
     ax.set_xlabel("gradient evaluations")
     ax.set_ylabel("L(mu)  (log scale)")
     ax.legend(fontsize=8)
