@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from verify.claims import FAILS, HOLDS, SUPPORTED, get, run_claim
-from verify.claims.alp25 import dft_contraction, fit_geometric, fit_power, tail_window
+from verify.claims.alp25 import dft_contraction
+from verify.claims.fits import fit_geometric, fit_power, tail_window
 from verify.claims.zxfd25 import coverage_probability, wilson_interval
 
 

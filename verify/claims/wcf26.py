@@ -7,7 +7,7 @@ Each claim is a function returning the computed and the theoretical value.
 ``wcf26.linear`` (local linear convergence of short steps + Polyak)
     Truth N(0, I_d), realizable (:math:`L^* = 0`). Fit on the outer-iteration losses
     :math:`L_t` (after each Polyak step): tail window = second half of the outer
-    iterations with :math:`L_t > 10^{-13}` (:func:`verify.claims.alp25.tail_window`),
+    iterations with :math:`L_t > 10^{-13}` (:func:`verify.claims.fits.tail_window`),
     :math:`\log L_t = \log C + t\log q`. Gradient EM with the same step from the same
     start, for the same number of gradient evaluations :math:`n_{outer}(K+1)`:
     its decay factor per K+1 evaluations :math:`q_{GD}` fitted on the same window, and
@@ -36,7 +36,7 @@ import warnings
 
 import numpy as np
 
-from .alp25 import FIT_FLOOR, fit_geometric, fit_power, tail_window
+from .fits import FIT_FLOOR, fit_geometric, fit_power, tail_window
 from .core import Claim, Evaluation
 from .families import fixed
 from .registry import register

@@ -55,6 +55,7 @@ import numpy as np
 from .approx import Approx
 from .core import Claim, Constant, Evaluation
 from .families import fixed, random_mixtures
+from .fits import fit_power
 from .inputs import mixture_from_params, mixture_inputs
 
 DPS = 30
@@ -193,7 +194,7 @@ def eval_thm2(params, *, dps=None):
     ts = np.arange(len(L))
     half = ts[len(ts) // 2:]
     half = half[half > 0]
-    slope = float(np.polyfit(np.log(half), np.log(L[half]), 1)[0]) if np.all(L[half] > 0) else float("nan")
+    exponent = fit_power(half, L[half])["p"] if np.all(L[half] > 0) else float("nan")
     n, d = mix0.n, mix0.d
     m0, pimin = float(mix0.mu_max), float(np.min(mix0.weights))
     gamma1 = eta * math.exp(-16 * U0.value) * pimin ** 4 / (n * n * d * d * (1 + m0 * math.sqrt(d * n)) ** 4)
@@ -201,7 +202,7 @@ def eval_thm2(params, *, dps=None):
     ev = worst[1]
     return Evaluation(ev.lhs, ev.rhs, ev.error, ev.relation, method="float64 quadrature trajectory",
                       certified=False, constant=cmax,
-                      detail={**ev.detail, "eta": eta, "steps": steps, "fitted_rate_exponent": -slope,
+                      detail={**ev.detail, "eta": eta, "steps": steps, "fitted_rate_exponent": exponent,
                               "L0": float(L[0]), "L_end": float(L[-1]), "gamma_over_c": gamma1,
                               "c_max": cmax})
 
