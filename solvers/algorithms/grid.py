@@ -1,4 +1,4 @@
-r"""Batched population expectations on a fixed Gauss--Hermite grid in reduced coordinates.
+r"""Batched population expectations on a ladder of fixed rules in reduced coordinates.
 
 Method
 ------
@@ -7,10 +7,8 @@ For each run b an orthonormal basis :math:`B_b\in\mathbb R^{d\times r}` of
 common r) is fixed at the start: gradient EM, EM, the hybrid and the Polyak
 method never leave that span (every update is a combination of
 :math:`\mu_i` and :math:`E[\psi_i x]`, and :math:`E[\psi_i x_\perp] = 0`).
-With :math:`c_i = B^\top\mu_i` and a fixed tensor rule :math:`(y_p, W_p)` for
-:math:`N(0, I_r)` -- composite Gauss--Legendre on :math:`[-T, T]^r` with the
-density folded into the weights for r <= 2 (:data:`PANEL_RULE`; T from
-:func:`solvers.quadrature.box_half_width` at the start), Gauss--Hermite for r >= 3 --
+With :math:`c_i = B^\top\mu_i` and a tensor rule :math:`(y_p, W_p)` for
+:math:`N(0, I_r)`,
 
 .. math:: E_{p^*} f \approx \sum_a\pi^*_a\sum_p W_p\, f(c^*_a + y_p),
 
@@ -20,18 +18,39 @@ and the quantities of a step are, with :math:`\psi` from the shared E-step,
           \nabla_{\mu_i}L = \mu_i\bar\psi_i - B m_i,\quad
           L = E[\ell^*(y) - \operatorname{lse}_i a_i(y)].
 
+The rule (the ladder)
+---------------------
+The integrand is analytic in y; its nearest complex singularities lie at
+distance about :math:`\pi/s` from the real space, where
+
+.. math:: s = \max\Bigl(\max_{i,j}|c_i - c_j|,\ \max_{a,b}|c^*_a - c^*_b|\Bigr)
+
+is the spread of the means (a common shift of all means only adds a linear
+term). A Gauss--Hermite rule of q points per coordinate is therefore as accurate
+as a much larger composite rule while s is small. At every step each run takes
+the first level of :data:`LADDER` with :math:`s \le s_{max}`, else the default
+rule: composite Gauss--Legendre (:data:`PANEL_RULE`) on :math:`[-T, T]^r` with the
+density folded into the weights for r <= 2 (T: :func:`solvers.quadrature.box_half_width`
+of the run's start, rounded up to an integer), Gauss--Hermite
+(:data:`DEFAULT_ORDER`) for r >= 3. The level depends on the run alone, so a run
+gets the same rule alone or in a batch; the trajectories record how many steps of
+each run used which rule (``rule_counts``). Over a gradient-EM run from :math:`\mu_i(0)\sim N(0, I)`
+the spread shrinks, and most steps use 256--1024 points instead of 36,864 (r = 2).
+
 For the truth N(0, I) and :math:`\mu_{max} < 1` the loss uses the
 cancellation-free form of :func:`solvers._integrands.loss_offset` (closed-form
 quadratic part plus an :math:`O(|\mu|^3)` integrand), so it keeps its relative
-accuracy down to :math:`L\sim10^{-14}`.
+accuracy down to :math:`L\sim10^{-14}`; the responsibilities come from the same
+``expm1`` pass.
 
-All B runs are one array program (batched ``matmul`` over (B, n, P) blocks, points
-contiguous; the only Python loop is over cache-sized blocks of grid points).
+All B runs are one array program (scores laid out (B, n, P), points contiguous;
+one 2-D product when the runs share the rule; Python loops only over the ladder
+levels in use and over cache-sized blocks of points).
 
 Accuracy
 --------
-Measured against the adaptive engine of :mod:`solvers.population` (loss and
-gradient, max abs difference, 3 random mixtures each, n = 3):
+Default rules, measured against the adaptive engine of :mod:`solvers.population`
+(loss and gradient, max abs difference, 3 random mixtures each, n = 3):
 
 ======  ===============================  =========  =========  =========  =========
 r       rule (nodes)                     mu_max=1   2          3          4
@@ -41,8 +60,20 @@ r       rule (nodes)                     mu_max=1   2          3          4
 3       Gauss-Hermite q=16 (4096)        6e-8       8e-5       9e-4       2e-3
 ======  ===============================  =========  =========  =========  =========
 
-(r = 3 at mu_max = 0.5: 3e-13.) For r >= 3 with separated means use
-``engine="quadrature"`` (adaptive, slow) or ``"monte-carlo"``. r > 6 is refused.
+(r = 3 at mu_max = 0.5: 3e-13.) The ladder's thresholds come from
+``benchmarks/calibrate_grid.py`` (seeds 0 and 1): over 1800 random states per rank
+and seed (n = 2, 3, 5; random, collinear, evenly spread and two-cluster shapes;
+common shifts up to 1.5; Dirichlet and equal weights), every level's error
+(relative loss, gradient relative to its norm, absolute :math:`E\psi`) against a
+finer reference is at most that of the default rule or 1e-13 in every 0.1-wide
+spread bin up to its :math:`s_{max}` and in the next bin (a margin of one bin).
+Exception: for s <= 0.2 every rule, q = 64 included, shows up to 30x that floor in
+the relative loss; there the loss (~s^2) is a cancellation of O(1) terms whenever
+some :math:`|c_i| \ge 1` (the cancellation-free form is off), so this is rounding,
+not the rule. ``tests/test_grid_ladder.py`` checks that ladder and default rule agree
+to 1e-11 at the thresholds. For r >= 3 with separated means use
+``engine="quadrature"`` (adaptive, slow) or ``"monte-carlo"``.
+r > 6 is refused.
 """
 
 from __future__ import annotations
@@ -59,6 +90,11 @@ DEFAULT_ORDER = {1: 64, 2: 40, 3: 16, 4: 10, 5: 8, 6: 6}
 """Gauss--Hermite points per coordinate (used for r >= 3)."""
 PANEL_RULE = {1: (40, 12), 2: (24, 8)}
 """Composite Gauss--Legendre (panels, points per panel) on [-T, T] per coordinate (used for r <= 2)."""
+LADDER = {1: ((0.3, 16), (0.7, 32), (1.3, 64)),
+          2: ((0.4, 16), (0.8, 32), (1.3, 64), (1.7, 96), (2.1, 128)),
+          3: ((0.1, 8), (0.2, 10), (0.3, 12))}
+"""Cheaper levels by rank: ``(s_max, q)``, Gauss--Hermite with q points per coordinate for
+runs of spread s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
 MAX_RANK = 6
 BLOCK_ENTRIES = 1 << 17  # B * n * P_block entries per block (cache-sized)
 
@@ -81,21 +117,6 @@ def panel_rule(r: int, panels: int, q: int, half_width: float):
     return _tensor_rule(x, w, r)
 
 
-def scaled_panel_rule(r: int, panels: int, q: int, half_widths):
-    r""":func:`panel_rule` for one half-width T per run, vectorized: nodes (B, P, r), weights (B, P);
-    (P, r), (P,) when all T agree. The rule on [-T, T] is T times the one on [-1, 1]."""
-    Ts = np.asarray(half_widths, dtype=float)
-    if np.all(Ts == Ts[0]):
-        return panel_rule(r, panels, q, float(Ts[0]))
-    x1, w1 = (np.asarray(a) for a in gaussian_panel_rule(panels, 1.0, q))
-    raw1 = w1 * np.sqrt(2 * np.pi) * np.exp(0.5 * x1**2)  # plain Gauss-Legendre weights on [-1, 1]
-    Y1, R1 = _tensor_rule(x1, raw1, r)
-    nodes = Ts[:, None, None] * Y1[None]
-    weights = (Ts[:, None] ** r * R1[None] * np.exp(-0.5 * np.einsum("bpr,bpr->bp", nodes, nodes))
-               / (2 * np.pi) ** (r / 2))
-    return nodes, weights
-
-
 @lru_cache(maxsize=32)
 def hermite_rule(r: int, q: int):
     r"""Tensor Gauss--Hermite rule for :math:`N(0, I_r)`: nodes (q^r, r), weights (q^r,) summing to 1."""
@@ -115,41 +136,24 @@ def span_bases(means: np.ndarray, truth_means: np.ndarray, rtol: float = 1e-12):
     return U[:, :, :r], r
 
 
-class GridEngine:
-    r"""Fixed-rule population expectations for a batch; see the module docstring.
+def spread(C: np.ndarray) -> np.ndarray:
+    r"""Largest distance between two means of each run, :math:`\max_{i,j}|c_i - c_j|`, shape (B,)."""
+    if C.shape[1] < 2:
+        return np.zeros(C.shape[0])
+    diff = C[:, :, None, :] - C[:, None, :, :]
+    return np.sqrt(np.max(np.einsum("bijr,bijr->bij", diff, diff), axis=(1, 2)))
 
-    Parameters
-    ----------
-    means0 : ndarray (B, n, d)
-        Starting means (they fix the bases).
-    truth : Truth
-    order : int or None
-        Gauss--Hermite points per reduced coordinate (default by rank).
-    """
 
-    def __init__(self, means0, truth, order=None):
-        self.truth = truth
-        self.basis, self.r = span_bases(means0, truth.means)
-        if self.r > MAX_RANK:
-            raise ValueError(f"engine: the grid engine supports a reduced rank r <= {MAX_RANK}, got r = {self.r}; "
-                             "use engine='monte-carlo' or 'sample'")
-        if self.r in PANEL_RULE and order is None:
-            panels, q = PANEL_RULE[self.r]
-            # each run's box from its own start (a run gets the same rule alone or in a batch)
-            Ts = np.array([box_half_width(float(v)) for v in np.max(np.linalg.norm(means0, axis=2), axis=1)])
-            Y, W = scaled_panel_rule(self.r, panels, q, Ts)
-            span = f"{Ts.min():g}" if Ts.min() == Ts.max() else f"{Ts.min():g}..{Ts.max():g}"
-            self.description = f"grid (composite Gauss-Legendre {panels}x{q} on [-T, T]^{self.r}, T = {span})"
-        else:
-            self.order = int(order or DEFAULT_ORDER[self.r])
-            Y, W = hermite_rule(self.r, self.order)
-            self.description = f"grid (Gauss-Hermite q={self.order}, r={self.r})"
-        cstar = np.einsum("ad,bdr->bar", truth.means, self.basis)  # (B, m, r)
+class _Level:
+    """One rule of the ladder for the whole batch: nodes, weights, truth term and :func:`prepare_rule` arrays."""
+
+    def __init__(self, Y, W, truth, cstar):
         Y, W = (Y, W) if Y.ndim == 3 else (Y[None], W[None])  # (1 or B, P, r), (1 or B, P)
+        r = Y.shape[2]
         if truth.is_standard:
             self.nodes, self.node_w, self.lse_star = Y, W, None
         else:
-            nodes = (cstar[:, :, None, :] + Y[:, None]).reshape(len(cstar), -1, self.r)
+            nodes = (cstar[:, :, None, :] + Y[:, None]).reshape(len(cstar), -1, r)
             self.nodes = nodes
             self.node_w = (truth.weights[None, :, None] * W[:, None, :]).reshape(len(W), -1)
             scores = (np.einsum("bpr,bar->bpa", nodes, cstar) + np.log(truth.weights)
@@ -157,9 +161,110 @@ class GridEngine:
             self.lse_star, _ = logsumexp_rows(scores)
         self.rule = prepare_rule(self.nodes, self.node_w)
 
+    def moments(self, weights, C, idx):
+        """:func:`grid_moments` for the runs ``idx`` (an index array, or None for all)."""
+        if idx is None:
+            return grid_moments(weights, C, self.nodes, self.node_w, self.lse_star, rule=self.rule)
+        def pick(a):  # arrays with one row are shared by every run
+            return a[idx] if a.shape[0] > 1 else a
+
+        rule = tuple(pick(a) for a in self.rule)
+        lse_star = None if self.lse_star is None else self.lse_star[idx]
+        return grid_moments(weights[idx], C[idx], pick(self.nodes), pick(self.node_w), lse_star, rule=rule)
+
+
+class GridEngine:
+    r"""Population expectations for a batch on a ladder of fixed rules; see the module docstring.
+
+    At every call each run's rule is chosen from its spread
+    :math:`s = \max(\max_{i,j}|c_i - c_j|, \max_{a,b}|c^*_a - c^*_b|)`: the first
+    Gauss--Hermite level of :data:`LADDER` with :math:`s \le s_{max}`, else the
+    default rule. The choice depends on the run alone, so a run gets the same
+    arithmetic alone or in a batch.
+
+    Parameters
+    ----------
+    means0 : ndarray (B, n, d)
+        Starting means (they fix the bases and, for r <= 2, the box).
+    truth : Truth
+    order : int or None
+        Gauss--Hermite points per reduced coordinate for every call (no ladder);
+        default: the ladder.
+    ladder : bool
+        False: always the default rule (the most accurate; used to test the ladder).
+    """
+
+    def __init__(self, means0, truth, order=None, ladder=True):
+        self.truth = truth
+        self.basis, self.r = span_bases(means0, truth.means)
+        if self.r > MAX_RANK:
+            raise ValueError(f"engine: the grid engine supports a reduced rank r <= {MAX_RANK}, got r = {self.r}; "
+                             "use engine='monte-carlo' or 'sample'")
+        self.cstar = np.einsum("ad,bdr->bar", truth.means, self.basis)  # (B, m, r)
+        self.truth_spread = spread(self.cstar)
+        self.box_index = np.zeros(len(means0), dtype=np.intp)
+        if self.r in PANEL_RULE and order is None:
+            panels, q = PANEL_RULE[self.r]
+            # each run's box from its own start, rounded up to an integer so that runs share
+            # rules (a run gets the same rule alone or in a batch)
+            Ts = np.ceil([box_half_width(float(v)) for v in np.max(np.linalg.norm(means0, axis=2), axis=1)])
+            self.half_widths, self.box_index = np.unique(Ts, return_inverse=True)
+            Tu = self.half_widths
+            span = f"{Tu[0]:g}" if Tu.size == 1 else f"{Tu[0]:g}..{Tu[-1]:g}"
+            top = f"composite Gauss-Legendre {panels}x{q} on [-T, T]^{self.r}, T = {span}"
+            self._top_rule = lambda j: panel_rule(self.r, panels, q, float(self.half_widths[j]))
+            top_names = [f"composite Gauss-Legendre {panels}x{q} on [-{T:g}, {T:g}]^{self.r}" for T in Tu]
+        else:
+            self.order = int(order or DEFAULT_ORDER[self.r])
+            top = f"Gauss-Hermite q={self.order}, r={self.r}"
+            self._top_rule = lambda j: hermite_rule(self.r, self.order)
+            top_names = [f"Gauss-Hermite q={self.order}^{self.r}"]
+        self.steps = LADDER.get(self.r, ()) if (ladder and order is None) else ()
+        self.thresholds = np.array([s_max for s_max, _ in self.steps])
+        if self.steps:
+            cheap = ", ".join(f"q={q} for s <= {s_max:g}" for s_max, q in self.steps)
+            self.description = f"grid (Gauss-Hermite {cheap}, else {top}; s = spread of the means)"
+        else:
+            self.description = f"grid ({top})"
+        self._levels = {}
+        self.level_names = [f"Gauss-Hermite q={q}^{self.r}" for _, q in self.steps] + top_names
+        self.level_counts = np.zeros((len(means0), len(self.level_names)), dtype=np.int64)
+
+    def _level(self, k):
+        if k not in self._levels:
+            n_cheap = len(self.steps)
+            Y, W = hermite_rule(self.r, self.steps[k][1]) if k < n_cheap else self._top_rule(k - n_cheap)
+            self._levels[k] = _Level(Y, W, self.truth, self.cstar)
+        return self._levels[k]
+
+    def rule_counts(self) -> dict:
+        """Evaluations per rule so far, ``{rule name: (B,) int array}`` (rules used at least once)."""
+        return {name: self.level_counts[:, k].copy() for k, name in enumerate(self.level_names)
+                if self.level_counts[:, k].any()}
+
+    def levels(self, C) -> np.ndarray:
+        """The rule of each run at reduced means ``C`` (B, n, r): k < ``len(LADDER[r])`` is the
+        k-th cheap level, ``len(LADDER[r]) + j`` the default rule on the j-th box
+        (indices into ``level_names``)."""
+        top = len(self.steps) + self.box_index
+        if not self.steps:
+            return top
+        level = np.searchsorted(self.thresholds, np.maximum(spread(C), self.truth_spread), side="left")
+        return np.where(level < len(self.steps), level, top)
+
     def __call__(self, weights, means):
         C = np.matmul(means, self.basis)  # (B, n, r)
-        loss, resp, first = grid_moments(weights, C, self.nodes, self.node_w, self.lse_star, rule=self.rule)
+        level = self.levels(C)
+        used = np.unique(level)
+        if used.size == 1:
+            loss, resp, first = self._level(int(used[0])).moments(weights, C, None)
+        else:
+            Bn, n, r = C.shape
+            loss, resp, first = np.empty(Bn), np.empty((Bn, n)), np.empty((Bn, n, r))
+            for k in used:
+                idx = np.flatnonzero(level == k)
+                loss[idx], resp[idx], first[idx] = self._level(int(k)).moments(weights, C, idx)
+        self.level_counts[np.arange(len(level)), level] += 1
         first_amb = np.matmul(first, np.swapaxes(self.basis, 1, 2))
         grad = means * resp[..., None] - first_amb
         return loss, grad, resp, first_amb
@@ -199,27 +304,48 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
     spread = 0.5 * (sq - np.einsum("bn,bn->b", weights, sq)[:, None])
     loss = np.where(stable, 0.5 * np.einsum("br,br->b", t1, t1) - 0.5 * np.einsum("bn,bn->b", weights, spread**2), 0.0)
     acc = np.zeros((Bn, n, 1 + r))
+    rest = np.flatnonzero(~stable)
     ws = weights[idx][:, None, :]  # (k, 1, n)
+    shared = nodes_t.shape[0] == 1 and moment.shape[0] == 1
     step = max(1, BLOCK_ENTRIES // max(1, Bn * n))
     for s in range(0, P, step):
         e = min(P, s + step)
-        scores = np.matmul(C, nodes_t[:, :, s:e])  # (B, n, p)
+        p = e - s
+        if shared:  # one 2-D product instead of B small ones
+            scores = (C.reshape(Bn * n, r) @ nodes_t[0, :, s:e]).reshape(Bn, n, p)
+        else:
+            scores = np.matmul(C, nodes_t[:, :, s:e])  # (B, n, p)
         scores += bias
-        terms = None
+        lse = np.empty((Bn, p))
         if idx.size:
-            # h(y) = log1p(sum_i pi_i expm1(b_i)) - sum_i pi_i b_i^2 / 2, b = centred affine part
-            centred = scores[idx] - logw[idx][:, :, None]
+            # cancellation-free: b = centred affine part, h(y) = log1p(sum_i pi_i expm1(b_i)) - sum_i pi_i b_i^2/2,
+            # and psi_i = pi_i (1 + expm1(b_i)) / (1 + sum_j pi_j expm1(b_j)) from the same expm1 pass
+            centred = scores[idx] if rest.size else scores
+            centred -= logw[idx][:, :, None]
             centred -= np.matmul(ws, centred)
-            h = np.matmul(ws, np.expm1(centred))[:, 0]
-            np.log1p(h, out=h)
-            centred *= centred
-            h -= 0.5 * np.matmul(ws, centred)[:, 0]
-        psi, lse = softmax_lse(scores, axis=1)
-        if lse_star is not None:
-            lse -= lse_star[:, s:e]
-        if idx.size:
-            lse[idx] = h
-        Wb = moment[:, s:e, 0]
-        loss -= np.einsum("bp,bp->b", lse, np.broadcast_to(Wb, lse.shape))
-        acc += np.matmul(psi, moment[:, s:e])
+            half_sq = 0.5 * np.matmul(ws, centred * centred)[:, 0]
+            np.expm1(centred, out=centred)
+            pre = np.matmul(ws, centred)[:, 0]
+            lse[idx] = np.log1p(pre) - half_sq
+            centred += 1.0
+            centred *= weights[idx][:, :, None]
+            pre += 1.0
+            centred /= pre[:, None, :]
+            if rest.size:
+                scores[idx] = centred
+        if rest.size:
+            part = scores[rest] if idx.size else scores
+            part, lse_rest = softmax_lse(part, axis=1)
+            if lse_star is not None:
+                lse_rest -= lse_star[:, s:e] if not idx.size else lse_star[rest, s:e]
+            lse[rest] = lse_rest
+            if idx.size:
+                scores[rest] = part
+        psi = scores
+        if shared:
+            loss -= lse @ moment[0, s:e, 0]
+            acc += (psi.reshape(Bn * n, p) @ moment[0, s:e]).reshape(Bn, n, 1 + r)
+        else:
+            loss -= np.einsum("bp,bp->b", lse, np.broadcast_to(moment[:, s:e, 0], lse.shape))
+            acc += np.matmul(psi, moment[:, s:e])
     return loss, acc[:, :, 0], acc[:, :, 1:]

@@ -62,6 +62,9 @@ class BatchTrajectory(_Record):
         Only when requested (``record_means=True``).
     extra : dict
         Solver-specific histories (e.g. ``"outer_index"`` for the Polyak method).
+    rule_counts : dict
+        Engine evaluations per rule, ``{rule: (B,) int array}``: the grid engine's ladder
+        levels (e.g. ``"Gauss-Hermite q=16^2"``), else the engine's description.
     """
 
     converged: np.ndarray
@@ -69,6 +72,7 @@ class BatchTrajectory(_Record):
     method: str
     means_history: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    rule_counts: dict = field(default_factory=dict)
 
     @property
     def batch_size(self) -> int:
@@ -84,7 +88,8 @@ class BatchTrajectory(_Record):
             n_iter_=int(self.n_iter_[b]), method=self.method,
             means_history=None if self.means_history is None else self.means_history[:k, b].copy(),
             extra={key: (v[:k, b].copy() if isinstance(v, np.ndarray) and v.ndim == 2 else v)
-                   for key, v in self.extra.items()})
+                   for key, v in self.extra.items()},
+            rule_counts={rule: int(c[b]) for rule, c in self.rule_counts.items() if c[b]})
 
 
 @dataclass
@@ -96,6 +101,7 @@ class Trajectory(_Record):
     method: str
     means_history: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    rule_counts: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """Column histories as plain lists (for CSV / JSON)."""

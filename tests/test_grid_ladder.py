@@ -1,0 +1,122 @@
+"""The grid engine's ladder of rules: cheap Gauss-Hermite levels agree with the default rule where they are used."""
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from solvers.algorithms import Truth, gradient_em, gradient_em_batch
+from solvers.algorithms.grid import LADDER, GridEngine, spread
+
+
+def _state(seed, r, n, target_spread, shift):
+    """Weights (1, n) and means (1, n, r) with spread exactly ``target_spread`` and a common shift."""
+    rng = np.random.default_rng(seed)
+    C = rng.normal(size=(n, r))
+    C *= target_spread / spread(C[None])[0]
+    C += shift * rng.normal(size=r)
+    weights = rng.dirichlet(np.full(n, 0.8))
+    weights = np.maximum(weights, 1e-3)
+    return (weights / weights.sum())[None], C[None]
+
+
+def _agree(ladder_out, default_out, loss_rtol=1e-11):
+    loss_a, grad_a, resp_a, _ = ladder_out
+    loss_b, grad_b, resp_b, _ = default_out
+    assert abs(loss_a[0] - loss_b[0]) <= loss_rtol * abs(loss_b[0]) + 1e-15
+    scale = max(float(np.linalg.norm(grad_b)), 1e-300)
+    assert float(np.max(np.abs(grad_a - grad_b))) <= 1e-11 * scale + 1e-15
+    np.testing.assert_allclose(resp_a, resp_b, rtol=0, atol=1e-13)
+
+
+# spreads at and just below each ladder threshold, where a cheap level is at its worst
+THRESHOLDS = sorted({s for steps in LADDER.values() for s, _ in steps})
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), r=st.sampled_from(sorted(LADDER)), extra=st.integers(0, 2),
+       threshold=st.sampled_from(THRESHOLDS), below=st.floats(1e-9, 0.05), shift=st.floats(0.0, 1.5))
+@example(seed=0, r=2, extra=0, threshold=2.1, below=1e-9, shift=0.0)
+@example(seed=1, r=2, extra=1, threshold=0.4, below=1e-9, shift=1.5)
+@example(seed=2, r=1, extra=0, threshold=1.3, below=1e-9, shift=0.0)
+@example(seed=3, r=3, extra=1, threshold=0.3, below=1e-9, shift=1.0)
+@example(seed=0, r=3, extra=0, threshold=0.2, below=0.03125, shift=0.0)
+def test_ladder_agrees_with_default_rule_at_the_thresholds(seed, r, extra, threshold, below, shift):
+    n = max(2, r) + extra  # n >= r, so the means span r dimensions
+    weights, C = _state(seed, r, n, threshold * (1 - below), shift)
+    truth = Truth.standard(r)
+    ladder = GridEngine(C, truth)
+    assert ladder.r == r
+    assert ladder.levels(C)[0] < len(LADDER[r]) or threshold > LADDER[r][-1][0]
+    _agree(ladder(weights, C), GridEngine(C, truth, ladder=False)(weights, C))
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 3), target=st.floats(0.05, 2.0))
+@example(seed=0, n=2, target=2.0)
+def test_ladder_under_a_mixture_truth(seed, n, target):
+    """Truth 0.5 N(-a, 1) + 0.5 N(a, 1) in d = 2: the truth's spread counts too."""
+    truth = Truth([0.5, 0.5], [[-0.1, 0.0], [0.1, 0.0]])
+    weights, C = _state(seed, 2, n, target, 0.3)
+    ladder = GridEngine(C, truth)
+    _agree(ladder(weights, C), GridEngine(C, truth, ladder=False)(weights, C), loss_rtol=1e-9)
+
+
+def test_levels_follow_the_spread_and_are_counted():
+    truth = Truth.standard(2)
+    small = np.array([[[0.1, 0.0], [-0.1, 0.05]]])  # spread about 0.2
+    large = np.array([[[2.0, 0.0], [-2.0, 0.5]]])  # spread about 4
+    means = np.concatenate([small, large])
+    eng = GridEngine(means, truth)
+    assert eng.r == 2
+    levels = eng.levels(means)
+    assert levels[0] == 0 and levels[1] >= len(LADDER[2])
+    eng(np.full((2, 2), 0.5), means)
+    counts = eng.rule_counts()  # the wide run's box: T = ceil(9 + |mu|_max / 2) = 11
+    assert list(counts) == ["Gauss-Hermite q=16^2", "composite Gauss-Legendre 24x8 on [-11, 11]^2"]
+    np.testing.assert_array_equal(counts["Gauss-Hermite q=16^2"], [1, 0])
+    np.testing.assert_array_equal(counts["composite Gauss-Legendre 24x8 on [-11, 11]^2"], [0, 1])
+    assert "q=16 for s <= 0.4" in eng.description and "Gauss-Legendre" in eng.description
+    fixed = GridEngine(means, truth, order=20)
+    assert fixed.description == "grid (Gauss-Hermite q=20, r=2)"
+    assert np.all(fixed.levels(means) == 0)
+
+
+def test_trajectories_record_the_rules_they_used():
+    w = np.array([0.2, 0.3, 0.5])
+    means = np.array([[[0.1, 0.0], [-0.1, 0.05], [0.0, -0.1]], [[2.0, 0.0], [-2.0, 0.5], [0.0, 1.5]]])
+    batch = gradient_em_batch(w, means, 0.7, 20, tol=0)
+    total = sum(c for c in batch.rule_counts.values())
+    np.testing.assert_array_equal(total, [21, 21])
+    assert batch.run(0).rule_counts == {"Gauss-Hermite q=16^2": 21}
+    assert any(rule.startswith("composite Gauss-Legendre") for rule in batch.run(1).rule_counts)
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    one = gradient_em(w, means[0], 0.7, 3, tol=0, engine="sample", X=X)
+    assert one.rule_counts == {"sample (N=50)": 4}
+
+
+def test_truth_spread_keeps_the_default_rule():
+    """Well separated truth means: every run uses the default rule, whatever its own spread."""
+    truth = Truth([0.5, 0.5], [[-2.0, 0.0], [2.0, 0.0]])
+    means = np.array([[[0.0, 0.1], [0.0, -0.1]]])
+    eng = GridEngine(means, truth)
+    assert eng.r == 2 and eng.levels(means)[0] == len(LADDER[2])
+
+
+def test_batch_mixing_levels_equals_loop():
+    """Runs at different ladder levels in one batch get the arithmetic they get alone."""
+    rng = np.random.default_rng(5)
+    scales = np.array([0.05, 0.3, 0.6, 1.0, 1.5, 2.5])[:, None, None]
+    means = scales * rng.normal(size=(6, 3, 2))
+    w = np.array([0.2, 0.3, 0.5])
+    batch = gradient_em_batch(w, means, 0.7, 30, tol=0)
+    for b in range(6):
+        one = gradient_em(w, means[b], 0.7, 30, tol=0)
+        np.testing.assert_allclose(batch.run(b).loss, one.loss, rtol=1e-12, atol=1e-16)
+        np.testing.assert_allclose(batch.means[b], one.means, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("r", [1, 2, 3])
+def test_cheap_levels_are_gauss_hermite_of_increasing_order(r):
+    steps = LADDER[r]
+    assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(steps, steps[1:]))
