@@ -1,6 +1,7 @@
 r"""Gradient oracles shared by every solver: ``oracle(weights (B,n), means (B,n,d)) -> (L, grad, E psi, E[psi x])``.
 
-* :class:`~solvers.algorithms.grid.GridEngine` (``"grid"``): population, fixed rule, batched;
+* :class:`~solvers.algorithms.grid.GridEngine` (``"grid"``): population, a ladder of fixed rules
+  chosen per run and step by the spread of the means, batched;
 * :class:`SampleEngine` (``"sample"``): a fixed data set ``X`` (N, d) or one per run (B, N, d);
 * :class:`MonteCarloEngine` (``"monte-carlo"``): fresh samples of the truth at every call
   (xfd24's own method);

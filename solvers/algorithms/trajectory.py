@@ -57,7 +57,7 @@ class BatchTrajectory(_Record):
     n_iter_ : ndarray of int, shape (B,)
         Iterations taken by each run.
     method : str
-        Algorithm and engine, e.g. ``"gradient EM (grid, Gauss-Hermite q=40, r=2)"``.
+        Algorithm and engine, e.g. ``"gradient EM (eta=0.7) [grid (Gauss-Hermite q=20, r=2)]"``.
     means_history : ndarray or None, shape (T + 1, B, n, d)
         Only when requested (``record_means=True``).
     extra : dict
