@@ -120,3 +120,19 @@ def test_batch_mixing_levels_equals_loop():
 def test_cheap_levels_are_gauss_hermite_of_increasing_order(r):
     steps = LADDER[r]
     assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(steps, steps[1:]))
+
+
+def test_one_level_mixing_the_cancellation_free_and_plain_forms():
+    """Same spread (same rule), one run near 0 (cancellation-free loss and expm1 responsibilities), one shifted
+    beyond |mu| = 1 (plain log-sum-exp): the batch returns what each run gets alone."""
+    truth = Truth.standard(2)
+    base = np.array([[0.1, 0.0], [-0.1, 0.05], [0.0, -0.1]])
+    means = np.stack([base, base + np.array([1.5, 0.0])])
+    w = np.array([[0.2, 0.3, 0.5], [0.5, 0.3, 0.2]])
+    eng = GridEngine(means, truth)
+    assert np.all(eng.levels(np.matmul(means, eng.basis)) == 0)
+    together = eng(w, means)
+    for b in range(2):
+        alone = GridEngine(means[b:b + 1], truth)(w[b:b + 1], means[b:b + 1])
+        for x, y in zip(together, alone):
+            np.testing.assert_allclose(x[b], y[0], rtol=1e-13, atol=1e-17)
