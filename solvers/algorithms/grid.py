@@ -165,6 +165,7 @@ class _Level:
         """:func:`grid_moments` for the runs ``idx`` (an index array, or None for all)."""
         if idx is None:
             return grid_moments(weights, C, self.nodes, self.node_w, self.lse_star, rule=self.rule)
+
         def pick(a):  # arrays with one row are shared by every run
             return a[idx] if a.shape[0] > 1 else a
 
@@ -289,7 +290,9 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
     points contiguous, so the reductions over the n components are elementwise
     passes; :math:`E\psi` and :math:`E[\psi y]` come from one batched matmul with
     the moment matrix. The only Python loop is over blocks of points (cache-sized).
-    The cancellation-free loss term is evaluated for the runs that use it only.
+    Runs with :math:`\mu_{max} <` ``STABLE_LOSS_MU_MAX`` under the truth N(0, I) take the
+    cancellation-free loss and their responsibilities from its ``expm1`` pass; the
+    others the plain log-sum-exp.
     """
     Bn, n, r = C.shape
     nodes_t, moment = prepare_rule(nodes, node_w) if rule is None else rule
@@ -301,8 +304,8 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
     idx = np.flatnonzero(stable)
     # closed-form part of the stable loss (see solvers._integrands.loss_offset)
     t1 = np.einsum("bn,bnr->br", weights, C)
-    spread = 0.5 * (sq - np.einsum("bn,bn->b", weights, sq)[:, None])
-    loss = np.where(stable, 0.5 * np.einsum("br,br->b", t1, t1) - 0.5 * np.einsum("bn,bn->b", weights, spread**2), 0.0)
+    sq_dev = 0.5 * (sq - np.einsum("bn,bn->b", weights, sq)[:, None])
+    loss = np.where(stable, 0.5 * np.einsum("br,br->b", t1, t1) - 0.5 * np.einsum("bn,bn->b", weights, sq_dev**2), 0.0)
     acc = np.zeros((Bn, n, 1 + r))
     rest = np.flatnonzero(~stable)
     ws = weights[idx][:, None, :]  # (k, 1, n)
@@ -336,8 +339,8 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
         if rest.size:
             part = scores[rest] if idx.size else scores
             part, lse_rest = softmax_lse(part, axis=1)
-            if lse_star is not None:
-                lse_rest -= lse_star[:, s:e] if not idx.size else lse_star[rest, s:e]
+            if lse_star is not None:  # then no run is on the cancellation-free form: rest = all
+                lse_rest -= lse_star[:, s:e]
             lse[rest] = lse_rest
             if idx.size:
                 scores[rest] = part
