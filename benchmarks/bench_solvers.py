@@ -5,8 +5,8 @@
    skipped with a message when scikit-learn is not installed.
 2. 64 gradient-EM runs batched vs a Python loop over the same 64 runs with the
    single-run solver: the grid engine over 3000 iterations (r = 2), over the first 50
-   (the widely spread phase, where every run needs the fine default rule) and over
-   1000 iterations at r = 3; the sample engine (N = 2000). Each line also prints the
+   (the widely spread phase, where the runs need larger rules) and over 1000
+   iterations with n = 3 in d = 5; the sample engine (N = 2000). Each line also prints the
    grid ladder's rule mix. Batching amortizes the per-step Python overhead (about
    0.2 ms a step for a single run); it cannot make a compute-bound step cheaper, so the
    ratio is large where the ladder's cheap rules carry the run.
@@ -94,7 +94,7 @@ def bench_batched():
     grid_pair(f"{B} runs x 3000 iterations (grid engine, n=3, r=2, mu(0) ~ N(0, I), the length of xfd24 Fig. 1)",
               w, means, 3000)
     grid_batched = grid_pair(f"{B} runs x 50 iterations (same starts: the early, widely spread phase)", w, means, 50)
-    grid_pair(f"{B} runs x 1000 iterations (grid engine, n=3, d=5 so r=3, mu(0) ~ N(0, I))",
+    grid_pair(f"{B} runs x 1000 iterations (grid engine, n=3, d=5: span of the means r=3, of the differences 2)",
               w, rng.normal(size=(B, 3, 5)), 1000)
     T = 50
     Xs = rng.normal(size=(B, 2000, 5))

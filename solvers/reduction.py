@@ -99,3 +99,50 @@ def reduce(mix: Mixture, rtol: float = DEFAULT_RANK_RTOL) -> Reduction:
     basis.setflags(write=False)
     coords.setflags(write=False)
     return Reduction(basis=basis, coords=coords, rank=rank, d=mix.d, tol=tol, residual=residual)
+
+
+def split_common_shift(weights: np.ndarray, coords: np.ndarray, rtol: float = DEFAULT_RANK_RTOL):
+    r"""Split reduced means into the span of their differences and a common shift (truth N(0, I)).
+
+    With :math:`\bar c = \sum_i\pi_i c_i`, an orthonormal basis :math:`Q` (r x r') of
+    :math:`\operatorname{span}\{c_i - \bar c\}` and :math:`e = (I - QQ^\top)\bar c`, every
+    mean is :math:`c_i = Qc'_i + e` with :math:`c'_i = Q^\top c_i`. For :math:`y\sim N(0, I_r)`
+    and :math:`z = Q^\top y\sim N(0, I_{r'})` the common part :math:`e^\top y` cancels in the
+    responsibilities and is independent of z, so
+
+    .. math:: \psi_i(y) = \psi'_i(z),\quad E[\psi_i y] = Q\,E[\psi'_i z],\quad
+              L(c) = \tfrac12|e|^2 + L'(c'),
+
+    where :math:`\psi', L'` are those of the r'-dimensional mixture with means :math:`c'_i`
+    (both terms of L are >= 0: no cancellation). So under N(0, I) the expectations are
+    r'-dimensional, :math:`r' \le \min(r, n - 1)`.
+
+    Parameters
+    ----------
+    weights : ndarray (B, n)
+    coords : ndarray (B, n, r)
+        Reduced means of B runs.
+    rtol : float
+        A direction counts when its singular value exceeds ``rtol * max(sigma_max, 1)``.
+
+    Returns
+    -------
+    basis : ndarray (B, r, r)
+        Right singular vectors of the centred means; the first ``ranks[b]`` columns are Q.
+    ranks : ndarray of int (B,)
+        r' of each run.
+    shift_sq : ndarray (B,)
+        :math:`|e|^2`.
+    """
+    Bn, n, r = coords.shape
+    centre = np.einsum("bn,bnr->br", weights, coords)
+    if r == 0:
+        return np.zeros((Bn, 0, 0)), np.zeros(Bn, dtype=np.intp), np.zeros(Bn)
+    _, sigma, vt = np.linalg.svd(coords - centre[:, None, :], full_matrices=True)
+    basis = np.swapaxes(vt, 1, 2)
+    tol = rtol * np.maximum(sigma[:, 0] if sigma.shape[1] else np.zeros(Bn), 1.0)
+    ranks = np.sum(sigma > tol[:, None], axis=1).astype(np.intp)
+    along = np.einsum("brk,br->bk", basis, centre)
+    kept = np.arange(r)[None, :] < ranks[:, None]
+    shift_sq = np.einsum("bk,bk->b", np.where(kept, 0.0, along), np.where(kept, 0.0, along))
+    return basis, ranks, shift_sq

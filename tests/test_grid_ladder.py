@@ -5,6 +5,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from solvers import Mixture, population
 from solvers.algorithms import Truth, gradient_em, gradient_em_batch
 from solvers.algorithms.grid import LADDER, GridEngine, spread
 
@@ -45,10 +46,11 @@ def test_ladder_agrees_with_default_rule_at_the_thresholds(seed, r, extra, thres
     n = max(2, r) + extra  # n >= r, so the means span r dimensions
     weights, C = _state(seed, r, n, threshold * (1 - below), shift)
     truth = Truth.standard(r)
-    ladder = GridEngine(C, truth)
+    ladder = GridEngine(C, truth, differences=False)  # integrate in r dimensions: the rank under test
     assert ladder.r == r
-    assert ladder.levels(C)[0] < len(LADDER[r]) or threshold > LADDER[r][-1][0]
-    _agree(ladder(weights, C), GridEngine(C, truth, ladder=False)(weights, C))
+    cheap = {f"Gauss-Hermite q={q}^{r}" for _, q in LADDER[r]}
+    assert ladder.rule_names(weights, C)[0] in cheap or threshold > LADDER[r][-1][0]
+    _agree(ladder(weights, C), GridEngine(C, truth, ladder=False, differences=False)(weights, C))
 
 
 @settings(max_examples=10, deadline=None)
@@ -62,24 +64,25 @@ def test_ladder_under_a_mixture_truth(seed, n, target):
     _agree(ladder(weights, C), GridEngine(C, truth, ladder=False)(weights, C), loss_rtol=1e-9)
 
 
-def test_levels_follow_the_spread_and_are_counted():
+def test_rules_follow_the_spread_and_are_counted():
     truth = Truth.standard(2)
-    small = np.array([[[0.1, 0.0], [-0.1, 0.05]]])  # spread about 0.2
-    large = np.array([[[2.0, 0.0], [-2.0, 0.5]]])  # spread about 4
+    small = np.array([[[0.1, 0.0], [-0.1, 0.05], [0.0, -0.1]]])  # spread about 0.2
+    large = np.array([[[2.0, 0.0], [-2.0, 0.5], [0.0, 1.5]]])  # spread about 4
     means = np.concatenate([small, large])
+    w = np.full((2, 3), 1 / 3)
     eng = GridEngine(means, truth)
     assert eng.r == 2
-    levels = eng.levels(means)
-    assert levels[0] == 0 and levels[1] >= len(LADDER[2])
-    eng(np.full((2, 2), 0.5), means)
-    counts = eng.rule_counts()  # the wide run's box: T = ceil(9 + |mu|_max / 2) = 11
-    assert list(counts) == ["Gauss-Hermite q=16^2", "composite Gauss-Legendre 24x8 on [-11, 11]^2"]
-    np.testing.assert_array_equal(counts["Gauss-Hermite q=16^2"], [1, 0])
-    np.testing.assert_array_equal(counts["composite Gauss-Legendre 24x8 on [-11, 11]^2"], [0, 1])
+    names = ["Gauss-Hermite q=16^2", "composite Gauss-Legendre 24x8 on [-11, 11]^2"]
+    assert eng.rule_names(w, means) == names  # the wide run's box: T = ceil(9 + |mu|_max / 2) = 11
+    eng(w, means)
+    counts = eng.rule_counts()
+    assert sorted(counts) == sorted(names)
+    np.testing.assert_array_equal(counts[names[0]], [1, 0])
+    np.testing.assert_array_equal(counts[names[1]], [0, 1])
     assert "q=16 for s <= 0.4" in eng.description and "Gauss-Legendre" in eng.description
     fixed = GridEngine(means, truth, order=20)
-    assert fixed.description == "grid (Gauss-Hermite q=20, r=2)"
-    assert np.all(fixed.levels(means) == 0)
+    assert "Gauss-Hermite q=20^2" in fixed.description
+    assert fixed.rule_names(w, means) == ["Gauss-Hermite q=20^2"] * 2
 
 
 def test_trajectories_record_the_rules_they_used():
@@ -100,7 +103,8 @@ def test_truth_spread_keeps_the_default_rule():
     truth = Truth([0.5, 0.5], [[-2.0, 0.0], [2.0, 0.0]])
     means = np.array([[[0.0, 0.1], [0.0, -0.1]]])
     eng = GridEngine(means, truth)
-    assert eng.r == 2 and eng.levels(means)[0] == len(LADDER[2])
+    assert eng.r == 2 and not eng.differences  # a mixture truth: integrate on the span of all means
+    assert eng.rule_names(np.full((1, 2), 0.5), means)[0].startswith("composite Gauss-Legendre 24x8")
 
 
 def test_batch_mixing_levels_equals_loop():
@@ -130,9 +134,43 @@ def test_one_level_mixing_the_cancellation_free_and_plain_forms():
     means = np.stack([base, base + np.array([1.5, 0.0])])
     w = np.array([[0.2, 0.3, 0.5], [0.5, 0.3, 0.2]])
     eng = GridEngine(means, truth)
-    assert np.all(eng.levels(np.matmul(means, eng.basis)) == 0)
+    assert eng.rule_names(w, means) == ["Gauss-Hermite q=16^2"] * 2
     together = eng(w, means)
     for b in range(2):
         alone = GridEngine(means[b:b + 1], truth)(w[b:b + 1], means[b:b + 1])
         for x, y in zip(together, alone):
             np.testing.assert_allclose(x[b], y[0], rtol=1e-13, atol=1e-17)
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 3), d=st.integers(2, 3), scale=st.floats(0.05, 1.5))
+@example(seed=0, n=3, d=3, scale=1.5)
+@example(seed=1, n=2, d=3, scale=1.0)
+def test_difference_span_matches_the_adaptive_engine(seed, n, d, scale):
+    """Truth N(0, I): integrating on the span of the mean differences (rank <= n - 1 <= 2) plus the
+    exact common-shift term |e|^2 / 2 gives the adaptive engine's loss, gradient and E psi (for
+    n = d = 3 the span of the means would need the inaccurate r = 3 Gauss-Hermite rule)."""
+    rng = np.random.default_rng(seed)
+    means = scale * rng.normal(size=(n, d))
+    w = rng.dirichlet(np.ones(n))
+    eng = GridEngine(means[None], Truth.standard(d))
+    assert eng.differences
+    loss, grad, resp, _ = eng(w[None], means[None])
+    ref = population.estimate(Mixture(w, means), ("loss", "gradient", "responsibility_means"), rtol=1e-12)
+    assert abs(loss[0] - ref["loss"]) <= 1e-10 * abs(ref["loss"]) + 1e-13
+    np.testing.assert_allclose(grad[0], ref["gradient"], rtol=0, atol=1e-11)
+    np.testing.assert_allclose(resp[0], ref["responsibility_means"], rtol=0, atol=1e-11)
+
+
+def test_difference_span_is_one_dimension_less_and_exact_for_equal_means():
+    rng = np.random.default_rng(3)
+    w = np.array([[0.2, 0.3, 0.5]])
+    means = rng.normal(size=(1, 3, 5))
+    eng = GridEngine(means, Truth.standard(5))
+    assert eng.r == 3 and all(name.endswith("^2") for name in eng.rule_names(w, means))
+    equal = np.broadcast_to(means[:, :1], means.shape).copy()  # L = |mu|^2 / 2, grad_i = pi_i mu
+    loss, grad, resp, _ = GridEngine(equal, Truth.standard(5))(w, equal)
+    mu = equal[0, 0]
+    assert abs(loss[0] - 0.5 * mu @ mu) <= 1e-15 * (mu @ mu)
+    np.testing.assert_allclose(grad[0], w[0][:, None] * mu[None], rtol=1e-14, atol=1e-16)
+    np.testing.assert_allclose(resp[0], w[0], rtol=1e-14)

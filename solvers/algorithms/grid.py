@@ -18,6 +18,13 @@ and the quantities of a step are, with :math:`\psi` from the shared E-step,
           \nabla_{\mu_i}L = \mu_i\bar\psi_i - B m_i,\quad
           L = E[\ell^*(y) - \operatorname{lse}_i a_i(y)].
 
+Under the truth N(0, I) one more dimension goes: a shift common to all means
+cancels in the responsibilities, so at every step the integration runs on the
+span of the differences :math:`c_i - \bar c` (rank :math:`r' \le \min(r, n-1)`)
+and the common part e adds exactly :math:`|e|^2/2` to the loss
+(:func:`solvers.reduction.split_common_shift`). Two means integrate in one
+dimension, three in two, whatever d.
+
 The rule (the ladder)
 ---------------------
 The integrand is analytic in y; its nearest complex singularities lie at
@@ -28,7 +35,7 @@ distance about :math:`\pi/s` from the real space, where
 is the spread of the means (a common shift of all means only adds a linear
 term). A Gauss--Hermite rule of q points per coordinate is therefore as accurate
 as a much larger composite rule while s is small. At every step each run takes
-the first level of :data:`LADDER` with :math:`s \le s_{max}`, else the default
+the first level of :data:`LADDER` (for its integration rank) with :math:`s \le s_{max}`, else the default
 rule: composite Gauss--Legendre (:data:`PANEL_RULE`) on :math:`[-T, T]^r` with the
 density folded into the weights for r <= 2 (T: :func:`solvers.quadrature.box_half_width`
 of the run's start, rounded up to an integer), Gauss--Hermite
@@ -60,7 +67,22 @@ r       rule (nodes)                     mu_max=1   2          3          4
 3       Gauss-Hermite q=16 (4096)        6e-8       8e-5       9e-4       2e-3
 ======  ===============================  =========  =========  =========  =========
 
-(r = 3 at mu_max = 0.5: 3e-13.) The ladder's thresholds come from
+(r = 3 at mu_max = 0.5: 3e-13.) By spread, for the Gauss--Hermite default rules
+(worst over random states, n = r + 1, of the relative loss error, the gradient
+error relative to its norm and the absolute :math:`E\psi` error, against Gauss--Hermite
+with 48, 20, 14 points per coordinate; beyond s = 1.5 that reference is itself off by
+up to 1e-5, 8e-5, 2e-5, so those entries are only indicative):
+
+======  ===============================  =========  =========  =========  =========  =========
+r       rule (nodes)                     s<=0.6     s<=1       s<=1.5     s<=2       s<=4
+======  ===============================  =========  =========  =========  =========  =========
+3       Gauss-Hermite q=16 (4096)        3e-14      3e-11      4e-8       8e-6       5e-4
+4       Gauss-Hermite q=10 (10^4)        9e-13      5e-11      7e-8       2e-5       5e-4
+5       Gauss-Hermite q=8 (32768)        2e-11      1e-8       9e-5       6e-6       4e-4
+======  ===============================  =========  =========  =========  =========  =========
+
+Under the truth N(0, I) the rank is that of the mean differences: three means in
+any d get the r = 2 rules. The ladder's thresholds come from
 ``benchmarks/calibrate_grid.py`` (seeds 0 and 1): over 1800 random states per rank
 and seed (n = 2, 3, 5; random, collinear, evenly spread and two-cluster shapes;
 common shifts up to 1.5; Dirichlet and equal weights), every level's error
@@ -85,6 +107,7 @@ import numpy as np
 from .._integrands import STABLE_LOSS_MU_MAX
 from ..estep import logsumexp_rows, softmax_lse
 from ..quadrature import box_half_width, gaussian_panel_rule
+from ..reduction import split_common_shift
 
 DEFAULT_ORDER = {1: 64, 2: 40, 3: 16, 4: 10, 5: 8, 6: 6}
 """Gauss--Hermite points per coordinate (used for r >= 3)."""
@@ -145,10 +168,10 @@ def spread(C: np.ndarray) -> np.ndarray:
 
 
 class _Level:
-    """One rule of the ladder for the whole batch: nodes, weights, truth term and :func:`prepare_rule` arrays."""
+    """One rule for the whole batch: nodes, weights, truth term and :func:`prepare_rule` arrays."""
 
     def __init__(self, Y, W, truth, cstar):
-        Y, W = (Y, W) if Y.ndim == 3 else (Y[None], W[None])  # (1 or B, P, r), (1 or B, P)
+        Y, W = Y[None], W[None]  # (1, P, r), (1, P)
         r = Y.shape[2]
         if truth.is_standard:
             self.nodes, self.node_w, self.lse_star = Y, W, None
@@ -161,111 +184,162 @@ class _Level:
             self.lse_star, _ = logsumexp_rows(scores)
         self.rule = prepare_rule(self.nodes, self.node_w)
 
-    def moments(self, weights, C, idx):
-        """:func:`grid_moments` for the runs ``idx`` (an index array, or None for all)."""
-        if idx is None:
-            return grid_moments(weights, C, self.nodes, self.node_w, self.lse_star, rule=self.rule)
-
+    def moments(self, weights, C, idx=None):
+        """:func:`grid_moments` of the runs ``idx`` of the batch (all when None), given their
+        weights and reduced means."""
         def pick(a):  # arrays with one row are shared by every run
-            return a[idx] if a.shape[0] > 1 else a
+            return a[idx] if (idx is not None and a.shape[0] > 1) else a
 
         rule = tuple(pick(a) for a in self.rule)
-        lse_star = None if self.lse_star is None else self.lse_star[idx]
-        return grid_moments(weights[idx], C[idx], pick(self.nodes), pick(self.node_w), lse_star, rule=rule)
+        lse_star = None if self.lse_star is None else pick(self.lse_star)
+        return grid_moments(weights, C, pick(self.nodes), pick(self.node_w), lse_star, rule=rule)
 
 
 class GridEngine:
     r"""Population expectations for a batch on a ladder of fixed rules; see the module docstring.
 
-    At every call each run's rule is chosen from its spread
+    At every call each run's rule is chosen from its integration rank and spread
     :math:`s = \max(\max_{i,j}|c_i - c_j|, \max_{a,b}|c^*_a - c^*_b|)`: the first
     Gauss--Hermite level of :data:`LADDER` with :math:`s \le s_{max}`, else the
-    default rule. The choice depends on the run alone, so a run gets the same
-    arithmetic alone or in a batch.
+    default rule. Under the truth N(0, I) the integration runs on the span of the
+    differences of the means (:func:`solvers.reduction.split_common_shift`), one
+    dimension less than their span when n <= d. The choice depends on the run
+    alone, so a run gets the same arithmetic alone or in a batch.
 
     Parameters
     ----------
     means0 : ndarray (B, n, d)
-        Starting means (they fix the bases and, for r <= 2, the box).
+        Starting means (they fix the bases and, for the composite rules, the box).
     truth : Truth
     order : int or None
         Gauss--Hermite points per reduced coordinate for every call (no ladder);
         default: the ladder.
     ladder : bool
         False: always the default rule (the most accurate; used to test the ladder).
+    differences : bool
+        Under the truth N(0, I), integrate on the span of the mean differences
+        (default); False: on the span of the means (used to test the reduction).
     """
 
-    def __init__(self, means0, truth, order=None, ladder=True):
+    def __init__(self, means0, truth, order=None, ladder=True, differences=True):
         self.truth = truth
         self.basis, self.r = span_bases(means0, truth.means)
-        if self.r > MAX_RANK:
-            raise ValueError(f"engine: the grid engine supports a reduced rank r <= {MAX_RANK}, got r = {self.r}; "
+        n = means0.shape[1]
+        self.differences = bool(differences) and truth.is_standard
+        top_rank = min(self.r, n - 1) if self.differences else self.r
+        if top_rank > MAX_RANK:
+            raise ValueError(f"engine: the grid engine supports an integration rank <= {MAX_RANK}, got {top_rank}; "
                              "use engine='monte-carlo' or 'sample'")
         self.cstar = np.einsum("ad,bdr->bar", truth.means, self.basis)  # (B, m, r)
         self.truth_spread = spread(self.cstar)
-        self.box_index = np.zeros(len(means0), dtype=np.intp)
-        if self.r in PANEL_RULE and order is None:
-            panels, q = PANEL_RULE[self.r]
-            # each run's box from its own start, rounded up to an integer so that runs share
-            # rules (a run gets the same rule alone or in a batch)
-            Ts = np.ceil([box_half_width(float(v)) for v in np.max(np.linalg.norm(means0, axis=2), axis=1)])
-            self.half_widths, self.box_index = np.unique(Ts, return_inverse=True)
-            Tu = self.half_widths
-            span = f"{Tu[0]:g}" if Tu.size == 1 else f"{Tu[0]:g}..{Tu[-1]:g}"
-            top = f"composite Gauss-Legendre {panels}x{q} on [-T, T]^{self.r}, T = {span}"
-            self._top_rule = lambda j: panel_rule(self.r, panels, q, float(self.half_widths[j]))
-            top_names = [f"composite Gauss-Legendre {panels}x{q} on [-{T:g}, {T:g}]^{self.r}" for T in Tu]
-        else:
-            self.order = int(order or DEFAULT_ORDER[self.r])
-            top = f"Gauss-Hermite q={self.order}, r={self.r}"
-            self._top_rule = lambda j: hermite_rule(self.r, self.order)
-            top_names = [f"Gauss-Hermite q={self.order}^{self.r}"]
-        self.steps = LADDER.get(self.r, ()) if (ladder and order is None) else ()
-        self.thresholds = np.array([s_max for s_max, _ in self.steps])
-        if self.steps:
-            cheap = ", ".join(f"q={q} for s <= {s_max:g}" for s_max, q in self.steps)
-            self.description = f"grid (Gauss-Hermite {cheap}, else {top}; s = spread of the means)"
-        else:
-            self.description = f"grid ({top})"
+        self.order = None if order is None else int(order)
+        self.ladder = bool(ladder) and order is None
+        # each run's box from its own start, rounded up to an integer so that runs share
+        # rules (a run gets the same rule alone or in a batch)
+        Ts = np.ceil([box_half_width(float(v)) for v in np.max(np.linalg.norm(means0, axis=2), axis=1)])
+        self.half_widths, self.box_index = np.unique(Ts, return_inverse=True)
         self._levels = {}
-        self.level_names = [f"Gauss-Hermite q={q}^{self.r}" for _, q in self.steps] + top_names
-        self.level_counts = np.zeros((len(means0), len(self.level_names)), dtype=np.int64)
+        self._counts = {}
+        ranks = self._ranks(np.ones(means0.shape[:2]) / n, np.matmul(means0, self.basis))[1]
+        self.description = self._describe(sorted(set(ranks.tolist())))
 
-    def _level(self, k):
-        if k not in self._levels:
-            n_cheap = len(self.steps)
-            Y, W = hermite_rule(self.r, self.steps[k][1]) if k < n_cheap else self._top_rule(k - n_cheap)
-            self._levels[k] = _Level(Y, W, self.truth, self.cstar)
-        return self._levels[k]
+    def _describe(self, ranks):
+        T = self.half_widths
+        box = f"{T[0]:g}" if T.size == 1 else f"{T[0]:g}..{T[-1]:g}"
+        where = "span of the mean differences" if self.differences else "span of the means"
+        parts = []
+        for rank in ranks:
+            if self.order is not None or rank == 0:
+                parts.append(self._rule(rank, 0, 0)[0])
+                continue
+            cheap = ", ".join(f"q={q} for s <= {s_max:g}" for s_max, q in self._steps(rank))
+            if rank in PANEL_RULE:
+                panels, q = PANEL_RULE[rank]
+                top = f"composite Gauss-Legendre {panels}x{q} on [-T, T]^{rank}, T = {box}"
+            else:
+                top = f"Gauss-Hermite q={DEFAULT_ORDER[rank]}^{rank}"
+            parts.append(f"Gauss-Hermite {cheap}, else {top}" if cheap else top)
+        return f"grid ({where}, rank {'/'.join(map(str, ranks))} at the start; {'; '.join(parts)}; s = spread of the means)"
+
+    def _steps(self, rank):
+        return LADDER.get(rank, ()) if self.ladder else ()
+
+    def _rule(self, rank, k, box):
+        """``(name, (nodes, weights))`` of level k at ``rank`` (the default rule on box ``box`` when k is past the ladder)."""
+        if rank == 0:
+            return "one point (r' = 0: equal means)", (np.zeros((1, 0)), np.ones(1))
+        if self.order is not None:
+            return f"Gauss-Hermite q={self.order}^{rank}", hermite_rule(rank, self.order)
+        steps = self._steps(rank)
+        if k < len(steps):
+            q = steps[k][1]
+            return f"Gauss-Hermite q={q}^{rank}", hermite_rule(rank, q)
+        if rank in PANEL_RULE:
+            panels, q = PANEL_RULE[rank]
+            T = float(self.half_widths[box])
+            return f"composite Gauss-Legendre {panels}x{q} on [-{T:g}, {T:g}]^{rank}", panel_rule(rank, panels, q, T)
+        return f"Gauss-Hermite q={DEFAULT_ORDER[rank]}^{rank}", hermite_rule(rank, DEFAULT_ORDER[rank])
+
+    def _ranks(self, weights, C):
+        """Per run: the basis (B, r, r) whose first columns span the integration, the ranks, |e|^2."""
+        if self.differences:
+            return split_common_shift(weights, C)
+        Bn = C.shape[0]
+        return None, np.full(Bn, self.r, dtype=np.intp), np.zeros(Bn)
+
+    def _keys(self, weights, C):
+        """Per run ``(rank, level, box)`` as rows of a (B, 3) int array, and the pieces of the split."""
+        V, ranks, shift_sq = self._ranks(weights, C)
+        s = np.maximum(spread(C), self.truth_spread)
+        keys = np.zeros((len(ranks), 3), dtype=np.intp)
+        keys[:, 0] = ranks
+        for rank in ((ranks[0],) if np.all(ranks == ranks[0]) else np.unique(ranks)):
+            at = ranks == rank
+            steps = self._steps(int(rank)) if rank else ()
+            if steps:
+                keys[at, 1] = np.searchsorted([t for t, _ in steps], s[at], side="left")
+            on_box = at & (keys[:, 1] == len(steps)) & (int(rank) in PANEL_RULE) & (self.order is None)
+            keys[on_box, 2] = self.box_index[on_box]
+        return keys, V, shift_sq
+    def rule_names(self, weights, means):
+        """The rule each run would use at ``means`` (B, n, d) with ``weights`` (B, n)."""
+        keys, _, _ = self._keys(weights, np.matmul(means, self.basis))
+        return [self._rule(*map(int, key))[0] for key in keys]
 
     def rule_counts(self) -> dict:
-        """Evaluations per rule so far, ``{rule name: (B,) int array}`` (rules used at least once)."""
-        return {name: self.level_counts[:, k].copy() for k, name in enumerate(self.level_names)
-                if self.level_counts[:, k].any()}
+        """Evaluations per rule so far, ``{rule name: (B,) int array}``."""
+        return {name: c.copy() for name, c in self._counts.items()}
 
-    def levels(self, C) -> np.ndarray:
-        """The rule of each run at reduced means ``C`` (B, n, r): k < ``len(LADDER[r])`` is the
-        k-th cheap level, ``len(LADDER[r]) + j`` the default rule on the j-th box
-        (indices into ``level_names``)."""
-        top = len(self.steps) + self.box_index
-        if not self.steps:
-            return top
-        level = np.searchsorted(self.thresholds, np.maximum(spread(C), self.truth_spread), side="left")
-        return np.where(level < len(self.steps), level, top)
+    def _level(self, key):
+        if key not in self._levels:
+            name, (Y, W) = self._rule(*key)
+            self._levels[key] = (name, _Level(np.asarray(Y), np.asarray(W), self.truth, self.cstar))
+        return self._levels[key]
 
     def __call__(self, weights, means):
         C = np.matmul(means, self.basis)  # (B, n, r)
-        level = self.levels(C)
-        used = np.unique(level)
-        if used.size == 1:
-            loss, resp, first = self._level(int(used[0])).moments(weights, C, None)
+        Bn, n, r = C.shape
+        keys, V, shift_sq = self._keys(weights, C)
+        loss, resp, first = np.empty(Bn), np.empty((Bn, n)), np.empty((Bn, n, r))
+        if np.all(keys == keys[0]):  # the common case: one rule for the whole batch
+            distinct, group = keys[:1], np.zeros(Bn, dtype=np.intp)
         else:
-            Bn, n, r = C.shape
-            loss, resp, first = np.empty(Bn), np.empty((Bn, n)), np.empty((Bn, n, r))
-            for k in used:
-                idx = np.flatnonzero(level == k)
-                loss[idx], resp[idx], first[idx] = self._level(int(k)).moments(weights, C, idx)
-        self.level_counts[np.arange(len(level)), level] += 1
+            distinct, group = np.unique(keys, axis=0, return_inverse=True)
+        for g, key in enumerate(distinct):
+            idx = np.flatnonzero(group.ravel() == g) if len(distinct) > 1 else None
+            sel = slice(None) if idx is None else idx
+            rank = int(key[0])
+            name, level = self._level(tuple(int(v) for v in key))
+            if V is None:
+                Cg = C[sel]
+            else:
+                Q = V[sel][:, :, :rank]  # (k, r, r')
+                Cg = np.matmul(C[sel], Q)
+            lg, rg, fg = level.moments(weights[sel], Cg, idx)
+            loss[sel], resp[sel] = lg, rg
+            first[sel] = fg if V is None else np.matmul(fg, np.swapaxes(Q, 1, 2))
+            self._counts.setdefault(name, np.zeros(Bn, dtype=np.int64))[sel] += 1
+        loss += 0.5 * shift_sq
         first_amb = np.matmul(first, np.swapaxes(self.basis, 1, 2))
         grad = means * resp[..., None] - first_amb
         return loss, grad, resp, first_amb
