@@ -5,11 +5,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from solvers import Mixture, estep
-from solvers.reduction import reduce
+from solvers.reduction import reduce, split_common_shift
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,25 @@ def test_reduction_rank_and_orthogonal_part():
     assert abs(draws.mean() - 5) < 0.1
     zero = reduce(Mixture([0.5, 0.5], np.zeros((2, 3))))
     assert zero.rank == 0 and zero.orth_dof == 3 and zero.basis.shape == (3, 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 5), r=st.integers(1, 4), equal=st.booleans())
+@example(seed=0, n=1, r=2, equal=False)
+@example(seed=1, n=3, r=3, equal=True)
+def test_split_common_shift_rebuilds_the_means(seed, n, r, equal):
+    """c_i = Q c'_i + e with Q the first ranks[b] columns, e orthogonal to Q, rank <= min(r, n - 1)."""
+    rng = np.random.default_rng(seed)
+    coords = rng.normal(size=(3, n, r))
+    if equal:
+        coords[:] = coords[:, :1]
+    weights = rng.dirichlet(np.ones(n), 3)
+    basis, ranks, shift_sq = split_common_shift(weights, coords)
+    for b in range(3):
+        Q = basis[b][:, :ranks[b]]
+        np.testing.assert_allclose(Q.T @ Q, np.eye(ranks[b]), atol=1e-12)
+        centre = weights[b] @ coords[b]
+        e = centre - Q @ (Q.T @ centre)
+        np.testing.assert_allclose(coords[b], (coords[b] @ Q) @ Q.T + e, atol=1e-12)
+        assert abs(e @ e - shift_sq[b]) <= 1e-12 * max(1.0, e @ e)
+        assert ranks[b] == (0 if equal or n == 1 else min(r, n - 1))
