@@ -174,3 +174,11 @@ def test_difference_span_is_one_dimension_less_and_exact_for_equal_means():
     assert abs(loss[0] - 0.5 * mu @ mu) <= 1e-15 * (mu @ mu)
     np.testing.assert_allclose(grad[0], w[0][:, None] * mu[None], rtol=1e-14, atol=1e-16)
     np.testing.assert_allclose(resp[0], w[0], rtol=1e-14)
+
+
+def test_integration_rank_above_the_limit_is_refused_by_name():
+    means = np.random.default_rng(0).normal(size=(8, 8))
+    with pytest.raises(ValueError, match=r"engine: the grid engine supports an integration rank <= 6, got 7"):
+        gradient_em(np.full(8, 1 / 8), means, 0.7, 1)
+    seven = means[:7, :7]  # 7 means: their differences span 6 dimensions, accepted
+    assert GridEngine(seven[None], Truth.standard(7)).rule_names(np.full((1, 7), 1 / 7), seven[None])[0].endswith("^6")

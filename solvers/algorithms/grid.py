@@ -301,6 +301,7 @@ class GridEngine:
             on_box = at & (keys[:, 1] == len(steps)) & (int(rank) in PANEL_RULE) & (self.order is None)
             keys[on_box, 2] = self.box_index[on_box]
         return keys, V, shift_sq
+
     def rule_names(self, weights, means):
         """The rule each run would use at ``means`` (B, n, d) with ``weights`` (B, n)."""
         keys, _, _ = self._keys(weights, np.matmul(means, self.basis))
