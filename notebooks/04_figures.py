@@ -39,7 +39,7 @@ fig1 = reproduce.figure_xfd24_fig1(quick=QUICK, seed=SEED)
 fig1.figure
 
 # %%
-{k: round(v, 3) for k, v in fig1.summary.items()}  # log-log slopes of L over the last decade of t
+{k: round(v, 3) for k, v in fig1.summary.items()}  # log-log slopes of L over the last decade of t, with standard errors
 
 # %% [markdown]
 # ## xfd24 Figure 2: the Theorem 7 start and the statistical rate

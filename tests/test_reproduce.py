@@ -93,6 +93,8 @@ def test_xfd24_fig2_gradient_norm_decreases_in_d_and_error_decreases_in_n():
         g = [r["grad_norm"] for r in res.rows if r["panel"] == "gradient" and r["constant"] == c]
         assert len(g) >= 3 and np.all(np.diff(g) < 0)
     assert -1.0 < res.summary["slope"] < 0.0  # -1/4 at the default size; quick sizes are noisy
+    # the fitted slopes carry the standard error of their least-squares fit
+    assert 0 < res.summary["slope_se"] < 1 and 0 < res.summary["slope_distance_se"] < 1
 
 
 def test_same_seed_same_csv_and_processes_equal_serial(tmp_path):

@@ -143,11 +143,6 @@ def log_times(n_iter, points=120):
     return np.concatenate([[0], t[t <= n_iter]])
 
 
-def fit_loglog_slope(x, y):
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
-
-
 def new_figure(ncols, title):
     """An Agg figure with ``ncols`` panels and a suptitle."""
     import matplotlib

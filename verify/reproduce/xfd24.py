@@ -29,7 +29,8 @@ import warnings
 
 import numpy as np
 
-from ._common import column, finish, fit_loglog_slope, log_times, new_figure, roundtrip, run_units, select, unit_rng
+from ..claims.fits import fit_log_linear
+from ._common import column, finish, log_times, new_figure, roundtrip, run_units, select, unit_rng
 
 D, ETA = 5, 0.7
 WEIGHT_CONFIGS = ((1 / 3, 1 / 3, 1 / 3), (1 / 6, 1 / 3, 1 / 2), (1 / 20, 1 / 5, 3 / 4))
@@ -104,7 +105,8 @@ def figure_xfd24_fig1(out_dir=None, quick=False, seed=0, executor=None, progress
             ax_l.loglog(t, column(sel, "loss"), label=f"n={n}")
             ax_d.loglog(t, column(sel, "distance"), label=f"n={n}")
             tail = t >= t.max() / 10
-            summary[f"loss_slope_n{n}"] = fit_loglog_slope(t[tail], column(sel, "loss")[tail])
+            fit = fit_log_linear(np.log(t[tail]), np.log(column(sel, "loss")[tail]))
+            summary[f"loss_slope_n{n}"], summary[f"loss_slope_n{n}_se"] = fit["slope"], fit["slope_se"]
     colors = ("tab:blue", "tab:orange", "tab:green")
     for c, label in enumerate(WEIGHT_LABELS):
         for run in range(size["runs"]):
@@ -193,13 +195,17 @@ def figure_xfd24_fig2(out_dir=None, quick=False, seed=0, executor=None, progress
         ax.legend(fontsize=8)
     summary = {}
     stat = select(rows, panel="statistical")
-    if stat:
-        sizes = np.array(sorted({r["samples"] for r in stat}))
+    sizes = np.array(sorted({r["samples"] for r in stat}))
+    if sizes.size < 3 and stat:
+        notes.append(f"statistical error: {sizes.size} sample size(s) left, too few for a slope fit")
+    if sizes.size >= 3:
         mean_err = np.array([column(select(stat, samples=N), "statistical_error").mean() for N in sizes])
         mean_dist = np.array([column(select(stat, samples=N), "distance").mean() for N in sizes])
-        slope = fit_loglog_slope(sizes, mean_err)
-        intercept = np.mean(np.log(mean_err) - slope * np.log(sizes))
-        summary = {"slope": slope, "slope_distance": fit_loglog_slope(sizes, mean_dist)}
+        fit = fit_log_linear(np.log(sizes), np.log(mean_err))
+        fit_dist = fit_log_linear(np.log(sizes), np.log(mean_dist))
+        slope, intercept = fit["slope"], fit["intercept"]
+        summary = {"slope": slope, "slope_se": fit["slope_se"],
+                   "slope_distance": fit_dist["slope"], "slope_distance_se": fit_dist["slope_se"]}
         ax_s.loglog(sizes, mean_err, "o-", color="tab:blue", label="mean statistical error")
         ax_s.loglog(sizes, np.exp(intercept) * sizes**slope, "--", color="tab:green",
                     label=f"fit: slope {slope:.3f}")
