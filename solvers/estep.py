@@ -26,12 +26,10 @@ def component_scores(weights: np.ndarray, means: np.ndarray, X: np.ndarray) -> n
     return X @ means.T + (np.log(weights) - 0.5 * np.einsum("ij,ij->i", means, means))
 
 
-def logsumexp_rows(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Max-shifted log-sum-exp over the last axis; also returns the shifted scores."""
+def logsumexp_rows(scores: np.ndarray) -> np.ndarray:
+    """Max-shifted log-sum-exp over the last axis."""
     top = np.max(scores, axis=-1, keepdims=True)
-    shifted = scores - top
-    lse = np.log(np.sum(np.exp(shifted), axis=-1)) + top[..., 0]
-    return lse, shifted
+    return np.log(np.sum(np.exp(scores - top), axis=-1)) + top[..., 0]
 
 
 def softmax_lse(scores: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +48,7 @@ def softmax_lse(scores: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndar
 
 def log_responsibilities_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(log psi, log p/phi)`` from component scores, all in the log domain."""
-    lse, _ = logsumexp_rows(scores)
+    lse = logsumexp_rows(scores)
     return scores - lse[..., None], lse
 
 
@@ -79,7 +77,7 @@ def responsibilities(mix: Mixture, X) -> np.ndarray:
 def log_density_ratio(mix: Mixture, X) -> np.ndarray:
     r""":math:`\log(p_\mu(x)/\phi(x)) = \log\sum_i\pi_i e^{\langle x,\mu_i\rangle-|\mu_i|^2/2}`, shape (N,)."""
     X = data_matrix(X, "X", mix.d)
-    lse, _ = logsumexp_rows(component_scores(mix.weights, mix.means, X))
+    lse = logsumexp_rows(component_scores(mix.weights, mix.means, X))
     return lse
 
 

@@ -140,9 +140,8 @@ def split_common_shift(weights: np.ndarray, coords: np.ndarray, rtol: float = DE
         return np.zeros((Bn, 0, 0)), np.zeros(Bn, dtype=np.intp), np.zeros(Bn)
     _, sigma, vt = np.linalg.svd(coords - centre[:, None, :], full_matrices=True)
     basis = np.swapaxes(vt, 1, 2)
-    tol = rtol * np.maximum(sigma[:, 0] if sigma.shape[1] else np.zeros(Bn), 1.0)
+    tol = rtol * np.maximum(sigma[:, 0], 1.0)  # as in :func:`reduce`; n, r >= 1 so sigma has a column
     ranks = np.sum(sigma > tol[:, None], axis=1).astype(np.intp)
-    along = np.einsum("brk,br->bk", basis, centre)
-    kept = np.arange(r)[None, :] < ranks[:, None]
-    shift_sq = np.einsum("bk,bk->b", np.where(kept, 0.0, along), np.where(kept, 0.0, along))
-    return basis, ranks, shift_sq
+    along = np.einsum("brk,br->bk", basis, centre)  # the centre in the singular-vector basis
+    outside = np.where(np.arange(r)[None, :] < ranks[:, None], 0.0, along)
+    return basis, ranks, np.einsum("bk,bk->b", outside, outside)

@@ -66,12 +66,10 @@ def iterate(weights, means, update, *, n_iter, tol, truth=None, engine="grid", X
     mh = np.zeros((T + 1, Bn, n, d)) if record_means else None
     active = np.ones(Bn, bool)
     n_done = np.full(Bn, T)
-    n_calls = 0
     t0 = time.perf_counter()
     last = T
     for t in range(T + 1):
         loss, grad, resp, first = oracle(weights, means)
-        n_calls += 1
         gn = np.sqrt(np.einsum("bnd,bnd->b", grad, grad))
         bad = ~(np.isfinite(loss) & np.isfinite(gn) & np.all(np.isfinite(means), axis=(1, 2)))
         bad |= np.max(np.linalg.norm(means, axis=2), axis=1) > DIVERGENCE_NORM
@@ -106,5 +104,5 @@ def iterate(weights, means, update, *, n_iter, tol, truth=None, engine="grid", X
         wall_time=wall[cut], means=means, weights=weights, converged=converged,
         n_iter_=np.minimum(n_done, last), method=f"{name} [{oracle.description}]",
         means_history=None if mh is None else mh[cut], extra={k: v[cut] for k, v in extras.items()},
-        rule_counts=(oracle.rule_counts() if hasattr(oracle, "rule_counts")
-                     else {oracle.description: np.full(Bn, n_calls, dtype=np.int64)}))
+        rule_counts=(oracle.rule_counts() if hasattr(oracle, "rule_counts")  # else one call per row
+                     else {oracle.description: np.full(Bn, last + 1, dtype=np.int64)}))

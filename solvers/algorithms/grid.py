@@ -184,7 +184,7 @@ class _Level:
             self.node_w = (truth.weights[None, :, None] * W[:, None, :]).reshape(len(W), -1)
             scores = (np.einsum("bpr,bar->bpa", nodes, cstar) + np.log(truth.weights)
                       - 0.5 * np.einsum("bar,bar->ba", cstar, cstar)[:, None, :])
-            self.lse_star, _ = logsumexp_rows(scores)
+            self.lse_star = logsumexp_rows(scores)
         self.rule = prepare_rule(self.nodes, self.node_w)
 
     def moments(self, weights, C, idx=None):

@@ -80,7 +80,7 @@ class Truth:
         if self.is_standard:
             return np.zeros(X.shape[:-1])
         flat = X.reshape(-1, self.d)
-        lse, _ = logsumexp_rows(component_scores(self.weights, self.means, flat))
+        lse = logsumexp_rows(component_scores(self.weights, self.means, flat))
         return lse.reshape(X.shape[:-1])
 
     def distance(self, weights, means) -> np.ndarray:
