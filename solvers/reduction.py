@@ -104,6 +104,9 @@ def reduce(mix: Mixture, rtol: float = DEFAULT_RANK_RTOL) -> Reduction:
 def split_common_shift(weights: np.ndarray, coords: np.ndarray, rtol: float = DEFAULT_RANK_RTOL):
     r"""Split reduced means into the span of their differences and a common shift (truth N(0, I)).
 
+    Low-level batched kernel of the grid engine: inputs are assumed validated
+    (weights summing to 1, at least one mean).
+
     With :math:`\bar c = \sum_i\pi_i c_i`, an orthonormal basis :math:`Q` (r x r') of
     :math:`\operatorname{span}\{c_i - \bar c\}` and :math:`e = (I - QQ^\top)\bar c`, every
     mean is :math:`c_i = Qc'_i + e` with :math:`c'_i = Q^\top c_i`. For :math:`y\sim N(0, I_r)`
