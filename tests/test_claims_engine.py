@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from verify.claims import (FAILS, HOLDS, REFUTED, SUPPORTED, UNDECIDED, Approx, Claim, Constant, Evaluation,
                            approx, families, get, instance_verdict, register, unregister)
-from verify.claims.engine import replay, run_claim, user_inequality
-from verify.claims.xfd24_mixture import thm14_variant
+from verify.claims.counterexamples import replay
+from verify.claims.formula import with_constant
+from verify.claims.runner import run_claim
+from verify.claims.user import user_inequality
 
 
 @pytest.fixture(autouse=True)
@@ -94,21 +96,19 @@ SMALL = families.fixed({"weights": [0.5, 0.5], "means": [[0.6], [0.3]]},
 
 
 def test_thm14_with_quarter_is_refuted_and_replayable(tmp_path):
-    claim = Claim("test.thm14_quarter", "xfd24", "Theorem 14 with 1/4", "L <= sum pi |mu|^2 / 4", "inequality",
-                  thm14_variant(0.25), families={"small": SMALL})
-    r = run_claim(claim, out_dir=tmp_path, dps=20)
+    claim = with_constant(get("xfd24.thm14"), "1/4")
+    r = run_claim(claim, out_dir=tmp_path, dps=20, search_evaluations=0)
     assert r.verdict == REFUTED
     data = json.loads(open(r.counterexample).read())
-    assert data["claim"] == "test.thm14_quarter" and data["evaluation"]["certified"]
+    assert data["claim"] == "xfd24.thm14@1/4" and data["evaluation"]["certified"]
     out = replay(r.counterexample, claim=claim)
     assert out["verdict"] == REFUTED
     assert out["mpmath"].verdict == FAILS
 
 
 def test_thm14_as_printed_supported_on_same_instances():
-    claim = Claim("test.thm14_half", "xfd24", "Theorem 14", "L <= sum pi |mu|^2 / 2", "inequality",
-                  thm14_variant(0.5), families={"small": SMALL})
-    assert run_claim(claim).verdict == SUPPORTED
+    claim = with_constant(get("xfd24.thm14"), "1/2")
+    assert run_claim(claim, search_evaluations=0).verdict == SUPPORTED
 
 
 def test_user_claim_lemma11_sharper_constant():
@@ -149,7 +149,7 @@ def test_replay_rejects_non_counterexample(tmp_path):
         replay(p)
 
 
-def test_adversarial_search_finds_what_random_instances_miss(tmp_path):
+def test_search_finds_what_random_instances_miss(tmp_path):
     """Lemma 20 with 1/4 -> 0.45: the random cluster instances all hold; the search must refute it."""
     from verify.claims import xfd24_mixture as xm
 
@@ -160,5 +160,5 @@ def test_adversarial_search_finds_what_random_instances_miss(tmp_path):
     random_only = run_claim(claim, search_evaluations=0)
     assert random_only.verdict == SUPPORTED
     r = run_claim(claim, out_dir=tmp_path, dps=20)
-    assert r.verdict == REFUTED and r.worst.family == "adversarial"
+    assert r.verdict == REFUTED and r.worst.family == "search"
     assert xm._case2(r.worst.params)

@@ -59,6 +59,11 @@ def _add_run_options(p, suppress=False):
     p.add_argument("--dps", type=_dps, default=d(30), help="digits of the mpmath confirmation (default 30)")
     p.add_argument("--budget", type=_positive_float, default=d(None),
                    help="seconds per claim (families and search stop early; results then depend on speed)")
+    p.add_argument("--search-budget", type=_positive_float, default=d(None), metavar="SECONDS",
+                   help="deeper worst-case search: up to SECONDS per claim (evaluations per space scaled to "
+                        "match; the wall-time cap makes the result depend on machine speed)")
+    p.add_argument("--search-evaluations", type=_positive_int, default=d(None), metavar="N",
+                   help="evaluations of the worst-case search per space (default 1600; deterministic)")
     p.add_argument("--strict", action="store_true", default=d(False),
                    help="exit 1 if any claim is REFUTED or UNDECIDED")
     p.add_argument("--no-progress", action="store_true", default=d(False), help="no progress bar on stderr")
@@ -105,9 +110,16 @@ def _run(args, claims) -> int:
     from .executor import make_executor
     from .report import format_table, run_report, write_report
 
+    from .claims.search import DEFAULT_EVALUATIONS, SECONDS_PER_DEFAULT_SEARCH
+
+    evaluations = getattr(args, "search_evaluations", None)
+    seconds = getattr(args, "search_budget", None)
+    if seconds is not None:  # scale the per-space evaluations to the time asked for, and cap the wall time
+        evaluations = max(evaluations or 0, int(DEFAULT_EVALUATIONS * seconds / SECONDS_PER_DEFAULT_SEARCH))
     with make_executor(getattr(args, "scheduler", "processes"), getattr(args, "workers", None)) as executor:
         report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances, budget=args.budget,
-                            out_dir=args.out, progress=not args.no_progress, executor=executor)
+                            out_dir=args.out, progress=not args.no_progress, executor=executor,
+                            search_evaluations=evaluations, search_seconds=seconds)
     jpath, mpath = write_report(report, args.out)
     print(format_table(report))
     print(f"wrote {jpath} and {mpath}")
@@ -132,7 +144,7 @@ def _list() -> int:
 
 
 def _replay(path) -> int:
-    from .claims.engine import replay
+    from .claims.counterexamples import replay
 
     out = replay(path)
     print(f"claim {out['claim']}: {out['verdict']}")

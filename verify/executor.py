@@ -36,7 +36,7 @@ SCHEDULERS = ("serial", "processes", "local", "tcp://HOST:PORT")
 
 def evaluate_unit(unit):
     """Evaluate one claim work unit ``(claim_id, params, family, dps)`` in any process."""
-    from verify.claims.engine import evaluate_instance
+    from verify.claims.records import evaluate_instance
     from verify.claims.registry import get
 
     claim_id, params, family, dps = unit

@@ -1,6 +1,6 @@
 r"""The verification report: run claims, print the table, write ``report.json`` and ``report.md``.
 
-:func:`run_report` runs a list of claims with :func:`verify.claims.engine.run_claim`
+:func:`run_report` runs a list of claims with :func:`verify.claims.runner.run_claim`
 (same seed, same report apart from timings), shows a progress bar on stderr,
 and :func:`write_report` writes
 
@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 REPORT_SCHEMA = "overmix-report/1"
-TABLE_COLUMNS = ("id", "kind", "verdict", "certified", "instances", "smallest margin", "constant: empirical vs paper",
-                 "time")
+TABLE_COLUMNS = ("id", "kind", "verdict", "certified", "instances", "smallest margin",
+                 "best constant (bound with witness) vs paper", "time")
 
 
 def versions() -> dict:
@@ -65,13 +65,13 @@ class Progress:
 
 
 def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=None, progress=True,
-               search_seconds=10.0, executor=None):
+               search_seconds=None, executor=None, search_evaluations=None):
     """Run ``claims``; returns the report dict (see :func:`write_report`).
 
     ``executor`` (from :func:`verify.executor.make_executor`) evaluates the
     instances; the report is the same whichever executor ran it, apart from timings.
     """
-    from verify.claims.engine import run_claim
+    from verify.claims.runner import run_claim
     from verify.claims.registry import LOAD_ERRORS
 
     bar = Progress(len(claims), enabled=progress)
@@ -81,7 +81,7 @@ def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=N
     for claim in claims:
         bar.show(claim.id)
         result = run_claim(claim, instances=instances, seed=seed, dps=dps, budget=budget, out_dir=out_dir,
-                           search_seconds=search_seconds, executor=executor,
+                           search_seconds=search_seconds, search_evaluations=search_evaluations, executor=executor,
                            progress=lambda done, total, cid=claim.id: bar.show(f"{cid} {done}/{total}"))
         results.append(result)
         bar.step(claim.id)
@@ -121,8 +121,7 @@ def _fmt(x, digits=3):
 def table_rows(report) -> list[tuple]:
     rows = []
     for c in report["claims"]:
-        const = c.get("constant")
-        const_txt = "-" if const is None else f"{_fmt(const['empirical'])} vs {const['name']}"
+        const_txt = constant_text(c)
         margin = c["smallest_relative_margin"]
         if c["kind"] == "identity" and c["worst_instance"] and c["worst_instance"]["evaluation"]:
             ev = c["worst_instance"]["evaluation"]
@@ -135,6 +134,33 @@ def table_rows(report) -> list[tuple]:
         rows.append((c["id"], c["kind"], verdict, certified, counts, _fmt(margin),
                      const_txt, f"{c['seconds']:.1f}s"))
     return rows
+
+
+def constant_text(c) -> str:
+    r"""The constant column: what the search shows about the best constant, next to the paper's.
+
+    For a lower-bound constant ("min") the search shows that the best constant is
+    at most X (the witness's tight value); for an upper-bound one ("max"), at
+    least X. ``slack`` is paper/X (min) or X/paper (max): 1 means the paper's
+    constant is tight, below 1 how far it is from it, above 1 that it fails.
+    """
+    const = c.get("constant")
+    if const is None:
+        return "-"
+    search = c.get("search")
+    value = const.get("empirical")
+    if not isinstance(value, float):
+        return f"- vs {const['name']}"
+    op = "<=" if const["best"] == "min" else ">="
+    paper = float(const["paper"])
+    if search is None:
+        return f"{op} {value:.4g} (instances, no search) vs {const['name']}"
+    slack = paper / value if const["best"] == "min" else value / paper
+    tag = "certified" if (search.get("certified") or {}).get("verdict") == "CERTIFIED" else (
+        "confirmed" if search.get("confirmed") else "float64")
+    limit = search.get("limit")
+    lim = f", {limit['kind']}" if limit else ""
+    return f"{op} {value:.4g} ({tag}{lim}) vs {const['name']}, slack {slack:.3g}"
 
 
 def format_table(report) -> str:
@@ -171,13 +197,38 @@ def format_markdown(report) -> str:
     out.append("")
     out.append("Verdicts: PROVEN (symbolic layer; scope shown), REFUTED (a failure confirmed in arbitrary "
                "precision; counterexample file), SUPPORTED (every instance holds beyond its error bound), "
-               "UNDECIDED (otherwise). Margins are relative, (rhs - lhs)/max(|lhs|,|rhs|) for <=; constants "
-               "are the empirical values the worst instance supports, next to the paper's.")
+               "UNDECIDED (otherwise). Margins are relative, (rhs - lhs)/max(|lhs|,|rhs|) for <=. The constant "
+               "column is what the worst-case search shows: 'best <= X' for a lower-bound constant (the best "
+               "constant is at most X, the tight value of the witness), '>= X' for an upper-bound one; "
+               "'confirmed' means the witness was re-evaluated at high precision; slack is paper/X (<=) or "
+               "X/paper (>=).")
     out.append("")
     out.append("Certified: CERTIFIED means Arb enclosures (python-flint) prove the statement on the scope "
                "shown below; CERTIFIED-REFUTED means a certified counterexample; SKIPPED means python-flint "
                "is not installed; '-' means the claim is outside the certified scope.")
     out.append("")
+    searched = [c for c in report["claims"] if c.get("search")]
+    if searched:
+        out.append("## Best constants found by the worst-case search")
+        out.append("")
+        out.append("Each value is the tight constant of the witness shown (lhs/shape for a claim read as "
+                   "lhs R K * shape): the best constant is at most it (lower-bound constants) or at least it "
+                   "(upper-bound constants). It is a bound with a witness, not the constant itself.")
+        out.append("")
+        for c in searched:
+            sr = c["search"]
+            conf = sr.get("confirmed") or {}
+            err = conf.get("error")
+            out.append(f"- `{c['id']}`: {constant_text(c)}; value {_fmt(conf.get('value'), 10)}"
+                       + (f" +/- {_fmt(err, 2)}" if isinstance(err, float) else "")
+                       + f" ({conf.get('method', 'float64 only')}); {sr['evaluations']} evaluations over "
+                       + ", ".join(f"(n={p['n']}, d={p['d']})" for p in sr["spaces"]) + "  ")
+            out.append(f"  witness ({sr.get('witness_family')}): `{json.dumps(sr.get('witness'))[:300]}`  ")
+            if sr.get("limit"):
+                lim = sr["limit"]
+                trend = ", ".join(f"{p:g}: {_fmt(v, 6)}" for p, v in lim["trend"])
+                out.append(f"  {lim['kind']} ({lim['parameter']} -> value: {trend}); {lim['note']}")
+        out.append("")
     certified = [c for c in report["claims"] if c.get("certified")]
     if certified:
         out.append("## Certified verdicts")

@@ -66,9 +66,11 @@ from .inputs import mixture_from_params, mixture_inputs
 def __getattr__(name):
     # engine-level names are imported lazily (they pull in scipy / the symbolic layer)
     if name in ("run_claim", "ClaimResult", "replay", "user_inequality"):
-        from . import engine
+        from . import counterexamples, records, runner, user
 
-        return getattr(engine, name)
+        for module in (runner, records, counterexamples, user):
+            if hasattr(module, name):
+                return getattr(module, name)
     raise AttributeError(name)
 
 __all__ = [

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 _EPS = 2.220446049250313e-16
 
 
@@ -98,14 +100,20 @@ class Approx:
         return Approx(abs(self.value), self.error)
 
 
-def exp(a) -> Approx:
+def exp(a):
+    """:math:`e^a` with its error bound; a numpy array gives ``np.exp`` (the batched search path)."""
+    if isinstance(a, np.ndarray):
+        return np.exp(a)
     a = Approx.lift(a)
     v = math.exp(a.value)
     e = v * math.expm1(a.error) if a.error < 700 else math.inf
     return Approx(v, e + _round(v))
 
 
-def sqrt(a) -> Approx:
+def sqrt(a):
+    r""":math:`\sqrt a` with its error bound; a numpy array gives ``np.sqrt``."""
+    if isinstance(a, np.ndarray):
+        return np.sqrt(a)
     a = Approx.lift(a)
     if a.value < 0:
         return Approx(0.0, math.inf) if a.value + a.error < 0 else Approx(0.0, math.sqrt(a.error))
@@ -113,7 +121,10 @@ def sqrt(a) -> Approx:
     return Approx(v, v - math.sqrt(max(a.value - a.error, 0.0)) + _round(v))
 
 
-def log(a) -> Approx:
+def log(a):
+    r""":math:`\log a` with its error bound; a numpy array gives ``np.log``."""
+    if isinstance(a, np.ndarray):
+        return np.log(a)
     a = Approx.lift(a)
     if a.error >= a.value:
         return Approx(math.log(a.value) if a.value > 0 else -math.inf, math.inf)

@@ -179,8 +179,9 @@ class Claim:
         ``"grid"`` (scalar facts).
     hypotheses : callable or None
         ``hypotheses(params) -> bool``; instances outside are skipped.
-    search : SearchSpace or None
-        Parametrization for the adversarial search (see :mod:`verify.claims.search`).
+    search : verify.claims.search.Search or None
+        The worst-case search: its spaces, the batched sides and the hypothesis
+        margin (see :mod:`verify.claims.search`).
     constant : Constant or None
     symbolic : str or None
         Claim id understood by :func:`verify.symbolic.prove` (PROVEN verdict).

@@ -61,6 +61,37 @@ def closed_form(mix: Mixture) -> dict:
     }
 
 
+def closed_form_mp(mix: Mixture, dps: int) -> dict:
+    """:func:`closed_form` computed in mpmath at ``dps`` digits from the exact float64 inputs.
+
+    Each value is rounded to float64; its error is that rounding plus
+    :math:`10^{-(dps-3)}` of its size (the mpmath arithmetic).
+    """
+    import mpmath
+
+    with mpmath.workdps(int(dps)):
+        w = [mpmath.mpf(float(p)) for p in mix.weights]
+        mu = [[mpmath.mpf(float(c)) for c in row] for row in mix.means]
+        sq = [mpmath.fsum(c * c for c in row) for row in mu]
+        norms = [mpmath.sqrt(v) for v in sq]
+        spread = mpmath.fsum(w[i] * w[j] * mpmath.fsum((a - b) ** 2 for a, b in zip(mu[i], mu[j]))
+                             for i in range(mix.n) for j in range(mix.n) if i != j)
+        tol = mpmath.mpf(10) ** (-(int(dps) - 3))
+
+        def rounded(v):
+            f = float(v)
+            return Approx(f, float(abs(v - mpmath.mpf(f)) + tol * abs(v)))
+
+        i_max = max(range(mix.n), key=lambda i: sq[i])
+        weights = [rounded(p) for p in w]
+        return {
+            "weights": weights, "norms": [rounded(v) for v in norms], "U": rounded(mpmath.fsum(sq)),
+            "mu_max": rounded(norms[i_max]), "i_max": i_max, "pi_min": min(weights, key=lambda a: a.value),
+            "spread": rounded(spread), "sum_pi_mu_sq": rounded(mpmath.fsum(p * v for p, v in zip(w, sq))),
+            "n": mix.n, "d": mix.d,
+        }
+
+
 def _array_approx(value, error):
     arr = np.asarray(value, float)
     if arr.ndim == 0:
@@ -88,10 +119,12 @@ def mixture_inputs(params_or_mix, quantities=("psi_tilde_sq",), *, dps: int | No
         None: float64 quadrature engine; int: mpmath reference at ``dps`` digits.
     """
     mix = params_or_mix if isinstance(params_or_mix, Mixture) else mixture_from_params(params_or_mix)
-    out = Inputs(closed_form(mix))
+    out = Inputs(closed_form(mix) if dps is None else closed_form_mp(mix, dps))
     out["mixture"] = mix
     quantities = tuple(quantities)
     if not quantities:
+        if dps is not None:
+            out.method, out.certified = f"mpmath closed form dps={int(dps)}", True
         return out
     if dps is None:
         est = population.estimate(mix, quantities, rtol=rtol)

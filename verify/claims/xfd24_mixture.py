@@ -18,6 +18,8 @@ from . import approx
 from .approx import Approx
 from .core import Claim, Constant, Evaluation
 from .families import MixtureSearch, fixed, random_means, random_mixtures, random_weights
+from .formula import formula_claim, hypothesis_check
+from .search import MixtureSpace, Search
 from .inputs import mixture_from_params, mixture_inputs
 
 
@@ -27,93 +29,66 @@ def _ineq(lhs, rhs, relation, q, constant=None, **detail):
                                   detail=detail)
 
 
-# ---------------------------------------------------------------- Lemma 11
-def eval_lemma11(params, *, dps=None):
-    r"""Lemma 11 (xfd24 eq. (9)):
+# ---------------------------------------------------------------- formulas (lhs R K * shape)
+def sides_lemma11(q):
+    r"""Lemma 11 (xfd24 eq. (9)), :math:`K = 1/40000`:
 
-    .. math:: E|\tilde\psi|^2 \ge \frac{e^{-8U}}{40000\, d\,(1+2\mu_{max}\sqrt d)^2}
+    .. math:: E|\tilde\psi|^2 \ge K\,\frac{e^{-8U}}{d\,(1+2\mu_{max}\sqrt d)^2}
               \Big(\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2\Big)^2.
-
-    Instance constant: :math:`E|\tilde\psi|^2 \cdot d(1+2\mu_{max}\sqrt d)^2 e^{8U} / (\cdot)^2`.
     """
-    q = mixture_inputs(params, ("psi_tilde_sq",), dps=dps)
     d = q["d"]
-    shape = approx.exp(-8 * q["U"]) * q["spread"] ** 2 / (d * (1 + 2 * q["mu_max"] * math.sqrt(d)) ** 2)
-    return _ineq(q["psi_tilde_sq"], shape / 40000, ">=", q, constant=q["psi_tilde_sq"] / shape)
+    return q["psi_tilde_sq"], approx.exp(-8 * q["U"]) * q["spread"] ** 2 / (d * (1 + 2 * q["mu_max"] * approx.sqrt(d)) ** 2)
+
+
+def sides_lemma12(q):
+    r"""Lemma 12, case 1 (explicit constant of the appendix), :math:`K = 1/2560000`:
+
+    .. math:: E|\tilde\psi|^2 \ge K\,\frac{e^{-8U}\pi_{min}^2\mu_{max}^4}{d(1+2\mu_{max}\sqrt d)^2}.
+    """
+    d = q["d"]
+    return (q["psi_tilde_sq"], approx.exp(-8 * q["U"]) * q["pi_min"] ** 2 * q["mu_max"] ** 4
+            / (d * (1 + 2 * q["mu_max"] * approx.sqrt(d)) ** 2))
+
+
+def sides_lemma12_case2(q):
+    r"""Lemma 20 (case 2 of Lemma 12), :math:`K = 1/4`: :math:`E|\tilde\psi|^2 \ge K\mu_{max}^2`."""
+    return q["psi_tilde_sq"], q["mu_max"] ** 2
+
+
+def sides_lemma19(q):
+    r"""Lemma 19 (closed form), :math:`K = 1/8`: :math:`\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2 \ge K\pi_{min}\mu_{max}^2`."""
+    return q["spread"], q["pi_min"] * q["mu_max"] ** 2
+
+
+def sides_thm14(q):
+    r"""Theorem 14, :math:`K = 1/2`: :math:`L(\mu) \le K\sum_i\pi_i|\mu_i|^2` (the second link,
+    :math:`\sum_i\pi_i|\mu_i|^2 \le \mu_{max}^2`, is exact)."""
+    return q["loss"], q["sum_pi_mu_sq"]
+
+
+def case1_margin(q):
+    r"""Case 1 of Lemmas 12 and 19: :math:`\max_k|\mu_k - \mu_{i_{max}}| - \mu_{max}/2 \ge 0` (and :math:`\mu_{max} > 0`)."""
+    return np.where(q["mu_max"] > 0, q["max_dist_to_imax"] - q["mu_max"] / 2, -1.0)
+
+
+def case2_margin(q):
+    r"""Case 2 of Lemma 12 (strict): :math:`\mu_{max}/2 - \max_k|\mu_k - \mu_{i_{max}}| > 0`."""
+    return q["mu_max"] / 2 - q["max_dist_to_imax"]
 
 
 def _case1(params):
-    mu = np.asarray(params["means"], float)
-    norms = np.linalg.norm(mu, axis=1)
-    i = int(np.argmax(norms))
-    return bool(np.any(np.linalg.norm(mu - mu[i], axis=1) >= norms[i] / 2)) and norms[i] > 0
+    return hypothesis_check(Search((), hypothesis=case1_margin))(params)
 
 
 def _case2(params):
-    mu = np.asarray(params["means"], float)
-    norms = np.linalg.norm(mu, axis=1)
-    i = int(np.argmax(norms))
-    return bool(np.all(np.linalg.norm(mu - mu[i], axis=1) < norms[i] / 2))
+    return hypothesis_check(Search((), hypothesis=case2_margin, strict=True))(params)
 
 
-def eval_lemma12(params, *, dps=None):
-    r"""Lemma 12, case 1 (explicit constant of the appendix):
-
-    .. math:: E|\tilde\psi|^2 \ge \frac{e^{-8U}\pi_{min}^2\mu_{max}^4}{2560000\, d(1+2\mu_{max}\sqrt d)^2}.
-    """
-    q = mixture_inputs(params, ("psi_tilde_sq",), dps=dps)
-    d = q["d"]
-    shape = approx.exp(-8 * q["U"]) * q["pi_min"] ** 2 * q["mu_max"] ** 4 / (d * (1 + 2 * q["mu_max"] * math.sqrt(d)) ** 2)
-    return _ineq(q["psi_tilde_sq"], shape / 2560000, ">=", q, constant=q["psi_tilde_sq"] / shape)
-
-
-def eval_lemma12_case2(params, *, dps=None):
-    r"""Lemma 20 (case 2 of Lemma 12): :math:`E|\tilde\psi|^2 \ge \mu_{max}^2/4`."""
-    q = mixture_inputs(params, ("psi_tilde_sq",), dps=dps)
-    m2 = q["mu_max"] ** 2
-    return _ineq(q["psi_tilde_sq"], m2 / 4, ">=", q, constant=q["psi_tilde_sq"] / m2)
-
-
-def eval_lemma19(params, *, dps=None):
-    r"""Lemma 19: :math:`\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2 \ge \pi_{min}\mu_{max}^2/8` (closed form)."""
-    q = mixture_inputs(params, (), dps=None)
-    shape = q["pi_min"] * q["mu_max"] ** 2
-    ev = _ineq(q["spread"], shape / 8, ">=", q, constant=q["spread"] / shape)
-    return Evaluation(ev.lhs, ev.rhs, ev.error, ">=", method="float64 closed form (rounding bounds)",
-                      certified=True, constant=ev.constant)
-
-
-def eval_thm14(params, *, dps=None):
-    r"""Theorem 14: :math:`L(\mu) \le \sum_i \pi_i|\mu_i|^2/2 \le \mu_{max}^2/2`.
-
-    Both links are checked; the evaluation reports the first (the second is
-    closed form and its margin is in ``detail``). Instance constant
-    :math:`L / \sum_i\pi_i|\mu_i|^2` (paper: 1/2).
-    """
-    q = mixture_inputs(params, ("loss",), dps=dps)
-    s = q["sum_pi_mu_sq"]
-    second = q["mu_max"] ** 2 / 2 - s / 2
-    ev = _ineq(q["loss"], s / 2, "<=", q, constant=q["loss"] / s if s.value > 0 else None,
-               second_link_margin=second.value, second_link_error=second.error)
-    if second.value < -second.error:  # cannot happen; reported rather than hidden
-        return Evaluation(s.value / 2, q["mu_max"].value ** 2 / 2, second.error, "<=", method=ev.method,
-                          certified=True, detail={"link": "second"})
-    return ev
-
-
-def thm14_variant(factor: float):
-    r"""Theorem 14 with the constant 1/2 replaced by ``factor`` (for tests of REFUTED)."""
-    def evaluate(params, *, dps=None):
-        q = mixture_inputs(params, ("loss",), dps=dps)
-        return _ineq(q["loss"], q["sum_pi_mu_sq"] * factor, "<=", q, constant=q["loss"] / q["sum_pi_mu_sq"])
-    return evaluate
+SPACES = (MixtureSpace(2, 1), MixtureSpace(3, 1), MixtureSpace(2, 2), MixtureSpace(3, 2), MixtureSpace(4, 2),
+          MixtureSpace(3, 5))
 
 
 # ---------------------------------------------------------------- Theorem 13
-def _norm_rows(rows):
-    return [approx.norm(r) for r in rows]
-
-
 def eval_thm13(params, *, dps=None):
     r"""Theorem 13 (eq. (7)): for :math:`|\delta_i| \le 1/\max(6d, 2|\mu_i|)` and every i,
 
@@ -334,26 +309,35 @@ CLAIMS_IDENTITIES = [
            symbolic="xfd24.cor10", reference=f"{REF}, Corollary 10"),
 ]
 
+
+
+def _inequality(id_, label, statement, constant, sides, relation, *, families, quantities=(), hypothesis=None,
+                strict=False, reference, **kw):
+    search = Search(SPACES, sides=sides, quantities=quantities, relation=relation, hypothesis=hypothesis,
+                    strict=strict)
+    return formula_claim(id=id_, paper="xfd24", label=label, statement=statement, constant=constant,
+                         search=search, families=families, reference=reference, **kw)
+
+
 CLAIMS_INEQUALITIES = [
-    _claim("xfd24.lemma11", "Lemma 11",
-           "E|psi~|^2 >= exp(-8U) / (40000 d (1 + 2 mu_max sqrt(d))^2) * (sum_{i,j} pi_i pi_j |mu_i - mu_j|^2)^2",
-           "inequality", eval_lemma11, families={"random": RANDOM, "small": SMALL, "special": SPECIAL},
-           search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/40000", 1 / 40000, "min"),
-           reference=f"{REF}, Lemma 11 / eq. (9)"),
-    _claim("xfd24.lemma12", "Lemma 12 (case 1)",
-           "if exists k: |mu_k - mu_imax| >= mu_max/2: E|psi~|^2 >= exp(-8U) pi_min^2 mu_max^4 / (2560000 d (1 + 2 mu_max sqrt(d))^2)",
-           "inequality", eval_lemma12, families={"random": RANDOM, "small": SMALL, "special": SPECIAL},
-           hypotheses=_case1, search=MixtureSearch(n=3, d=2, max_mean=3.0),
-           constant=Constant("1/2560000", 1 / 2560000, "min"), reference=f"{REF}, Lemma 12, appendix case 1"),
-    _claim("xfd24.lemma12.case2", "Lemma 12 (case 2) = Lemma 20",
-           "if for all k: |mu_imax - mu_k| < mu_max/2: E|psi~|^2 >= mu_max^2/4", "inequality", eval_lemma12_case2,
-           families={"cluster": _cluster}, hypotheses=_case2, search=MixtureSearch(n=3, d=2, max_mean=3.0),
-           constant=Constant("1/4", 0.25, "min"), reference=f"{REF}, Lemma 20"),
-    _claim("xfd24.lemma19", "Lemma 19",
-           "if exists k: |mu_k - mu_imax| >= mu_max/2: sum_{i,j} pi_i pi_j |mu_i - mu_j|^2 >= pi_min mu_max^2/8",
-           "inequality", eval_lemma19, families={"random": RANDOM, "special": SPECIAL}, hypotheses=_case1,
-           search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/8", 0.125, "min"),
-           default_instances=20, reference=f"{REF}, Lemma 19"),
+    _inequality("xfd24.lemma11", "Lemma 11",
+                "E|psi~|^2 >= exp(-8U) / (40000 d (1 + 2 mu_max sqrt(d))^2) * (sum_{i,j} pi_i pi_j |mu_i - mu_j|^2)^2",
+                "1/40000", sides_lemma11, ">=", quantities=("psi_tilde_sq",),
+                families={"random": RANDOM, "small": SMALL, "special": SPECIAL},
+                reference=f"{REF}, Lemma 11 / eq. (9)"),
+    _inequality("xfd24.lemma12", "Lemma 12 (case 1)",
+                "if exists k: |mu_k - mu_imax| >= mu_max/2: E|psi~|^2 >= exp(-8U) pi_min^2 mu_max^4 / (2560000 d (1 + 2 mu_max sqrt(d))^2)",
+                "1/2560000", sides_lemma12, ">=", quantities=("psi_tilde_sq",), hypothesis=case1_margin,
+                families={"random": RANDOM, "small": SMALL, "special": SPECIAL},
+                reference=f"{REF}, Lemma 12, appendix case 1"),
+    _inequality("xfd24.lemma12.case2", "Lemma 12 (case 2) = Lemma 20",
+                "if for all k: |mu_imax - mu_k| < mu_max/2: E|psi~|^2 >= mu_max^2/4", "1/4", sides_lemma12_case2,
+                ">=", quantities=("psi_tilde_sq",), hypothesis=case2_margin, strict=True,
+                families={"cluster": _cluster}, reference=f"{REF}, Lemma 20"),
+    _inequality("xfd24.lemma19", "Lemma 19",
+                "if exists k: |mu_k - mu_imax| >= mu_max/2: sum_{i,j} pi_i pi_j |mu_i - mu_j|^2 >= pi_min mu_max^2/8",
+                "1/8", sides_lemma19, ">=", hypothesis=case1_margin, families={"random": RANDOM, "special": SPECIAL},
+                default_instances=20, reference=f"{REF}, Lemma 19"),
     _claim("xfd24.thm13", "Theorem 13",
            "|delta_i| <= 1/max(6d, 2|mu_i|) => |grad_i L(mu+delta) - grad_i L(mu)| <= n mu_max (30 sqrt(d) + 4 mu_max) |delta_i| + sum_k |delta_k|",
            "inequality", eval_thm13,
@@ -361,11 +345,11 @@ CLAIMS_INEQUALITIES = [
            hypotheses=_thm13_ok, search=MixtureSearch(n=2, d=2, max_mean=3.0, n_extra=4, finish=_thm13_finish),
            constant=Constant("factor 1", 1.0, "max"), default_instances=4,
            reference=f"{REF}, Theorem 13 / eq. (7)", formalization="as printed; mu_max at mu; lhs/rhs reported"),
-    _claim("xfd24.thm14", "Theorem 14", "L(mu) <= sum_i pi_i |mu_i|^2 / 2 <= mu_max^2 / 2", "inequality",
-           eval_thm14, families={"random": RANDOM, "special": SPECIAL, "near_coincident": fixed(
-               {"weights": [0.5, 0.5], "means": [[0.6], [0.5]]},
-               {"weights": [0.3, 0.7], "means": [[1.0, 0.2], [1.05, 0.2]]})}, search=MixtureSearch(n=3, d=2, max_mean=3.0), constant=Constant("1/2", 0.5, "max"),
-           reference=f"{REF}, Theorem 14"),
+    _inequality("xfd24.thm14", "Theorem 14", "L(mu) <= sum_i pi_i |mu_i|^2 / 2 <= mu_max^2 / 2", "1/2", sides_thm14,
+                "<=", quantities=("loss",), families={"random": RANDOM, "special": SPECIAL, "near_coincident": fixed(
+                    {"weights": [0.5, 0.5], "means": [[0.6], [0.5]]},
+                    {"weights": [0.3, 0.7], "means": [[1.0, 0.2], [1.05, 0.2]]})},
+                reference=f"{REF}, Theorem 14"),
     _claim("xfd24.lemma15", "Lemma 15",
            "|mu_1|,|mu_2| >= 10 sqrt(d), |mu_3..n| <= sqrt(d) => |grad_i L| <= 2 sum_{k>=3} |mu_k| + 2 exp(-d)(|mu_1| + |mu_2|)",
            "inequality", eval_lemma15, families={"random": _lemma15_family}, hypotheses=_lemma15_ok,

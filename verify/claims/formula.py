@@ -1,0 +1,105 @@
+r"""Claims declared once as a formula ``lhs R K * shape`` with an exact constant K.
+
+:func:`formula_claim` builds a :class:`~verify.claims.core.Claim` from the one
+function ``sides(q) -> (lhs, shape)`` that its :class:`~verify.claims.search.Search`
+carries. The same function serves
+
+* the batched float64 search (``q`` holds numpy arrays over a batch,
+  :func:`verify.claims.batch.batch_inputs`), and
+* every instance evaluation (``q`` holds :class:`~verify.claims.approx.Approx`
+  values with error bounds, from :func:`verify.claims.inputs.mixture_inputs`:
+  the float64 engine, or the mpmath reference when ``dps`` is given).
+
+The functions of :mod:`verify.claims.approx` (``exp``, ``sqrt``, ``log``)
+accept both kinds, so a formula is written with them and ordinary operators.
+The constant K is an exact rational (a string such as ``"1/40000"``), so the
+claim, its report and its mutations (:func:`with_constant`) read it from one place.
+The instance's tight constant is :math:`C^* = \text{lhs}/\text{shape}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+
+from .approx import Approx
+from .core import Claim, Constant, Evaluation
+from .search import Search
+
+
+def exact_constant(text) -> Fraction:
+    """The exact value of a constant given as an int, a Fraction or a decimal / rational string."""
+    try:
+        return Fraction(str(text).replace(" ", ""))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"constant: expected an exact number such as '1/40000' or '0.25', got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class SidesEvaluate:
+    """``evaluate(params, *, dps=None) -> Evaluation`` of ``lhs R K * shape`` from ``search.sides``."""
+
+    search: Search
+    constant: Fraction
+
+    def __call__(self, params, *, dps=None) -> Evaluation:
+        from .inputs import mixture_inputs
+
+        q = mixture_inputs(params, tuple(self.search.quantities), dps=dps)
+        lhs, shape = self.search.sides(q)
+        lhs, shape = Approx.lift(lhs), Approx.lift(shape)
+        k = Approx(float(self.constant), float(abs(Fraction(float(self.constant)) - self.constant)))
+        rhs = k * shape
+        tight = lhs / shape if shape.value > 0 else None
+        return Evaluation.from_approx(
+            lhs, rhs, self.search.relation, method=q.method, certified=q.certified,
+            constant=None if tight is None else tight.value,
+            detail={} if tight is None else {"constant_error": tight.error})
+
+
+def hypothesis_check(search: Search):
+    """``hypotheses(params) -> bool`` from the search's hypothesis margin (None without one)."""
+    if search.hypothesis is None:
+        return None
+
+    def check(params) -> bool:
+        from .batch import closed_form_batch
+
+        w = np.asarray(params["weights"], float)[None]
+        mu = np.asarray(params["means"], float)[None]
+        margin = np.asarray(search.hypothesis(closed_form_batch(w, mu)), float)[0]
+        return bool(margin > 0 if search.strict else margin >= 0)
+
+    return check
+
+
+def formula_claim(*, id, paper, label, statement, constant, search: Search, families, reference,
+                  formalization="as printed", default_instances=6, symbolic=None) -> Claim:
+    r"""A :class:`Claim` of kind ``"inequality"`` read as ``lhs R K * shape``.
+
+    Parameters
+    ----------
+    constant : str or Fraction
+        K exactly (``"1/40000"``); its name in the report is the same text.
+    search : Search
+        Carries ``sides``, ``quantities``, ``relation`` and the hypothesis; the
+        instance check (``hypotheses``) is derived from the same margin.
+    """
+    k = exact_constant(constant)
+    return Claim(id=id, paper=paper, label=label, statement=statement, kind="inequality",
+                 evaluate=SidesEvaluate(search, k), families=families, hypotheses=hypothesis_check(search),
+                 search=search, constant=Constant(str(constant), float(k), search.best),
+                 reference=reference, formalization=formalization, default_instances=default_instances,
+                 symbolic=symbolic)
+
+
+def with_constant(claim: Claim, constant) -> Claim:
+    """``claim`` with K replaced (a new, unregistered claim ``<id>@<K>``); used for mutation checks."""
+    if not isinstance(claim.evaluate, SidesEvaluate):
+        raise ValueError(f"claim: expected a formula claim (built by formula_claim), got {claim.id!r}")
+    k = exact_constant(constant)
+    return replace(claim, id=f"{claim.id}@{constant}", evaluate=SidesEvaluate(claim.search, k),
+                   constant=Constant(str(constant), float(k), claim.search.best),
+                   statement=f"{claim.statement} [constant {claim.constant.name} replaced by {constant}]")
