@@ -27,3 +27,17 @@ def _reset_mpmath_precision():
     mpmath.mp.dps = 15
     yield
     mpmath.mp.dps = 15
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shallow_default_search():
+    """Claims run in tests search 240 evaluations per space unless the test asks for a depth.
+
+    The default depth (:data:`verify.claims.search.DEFAULT_EVALUATIONS`) is what
+    ``python -m verify`` uses; the search's own tests pass explicit budgets.
+    """
+    from verify.claims import search
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "DEFAULT_EVALUATIONS", 240)
+        yield

@@ -178,9 +178,12 @@ class MixtureSpace:
         lo, hi = np.array([b[0] for b in self.bounds()]), np.array([b[1] for b in self.bounds()])
         rows = []
 
+        extras = [np.full(self.extra, 0.5)]
+        if self.extra:  # all at the top, and every other one at zero (e.g. one component perturbed)
+            extras += [np.ones(self.extra), np.array([float(k % 4 >= 2) for k in range(self.extra)])]
+
         def point(z, t, dirs):
-            x = np.concatenate([z, t, dirs, np.full(self.extra, 0.5)])
-            return np.clip(x, lo, hi)
+            return [np.clip(np.concatenate([z, t, dirs, e]), lo, hi) for e in extras]
 
         if r == 1:
             alt, same = np.array([1.0 - (i % 2) for i in range(n)]), np.ones(n)
@@ -190,9 +193,10 @@ class MixtureSpace:
             alt, same = np.zeros(self._directions), np.zeros(self._directions)
         for t in (0.0, 0.25, 0.5, 0.75, 1.0):
             for z in (np.zeros(n), np.r_[-WEIGHT_LOGIT, np.zeros(n - 1)], np.r_[np.zeros(n - 1), -WEIGHT_LOGIT]):
-                rows.append(point(z, np.full(n, t), alt))
-                rows.append(point(z, np.r_[t, np.full(n - 1, max(t - 0.05, 0.0))], same))
-            rows.append(point(np.zeros(n), np.r_[t, np.full(n - 1, max(t - 0.3, 0.0))], alt))
+                rows += point(z, np.full(n, t), alt)
+                rows += point(z, np.r_[t, np.full(n - 1, max(t - 0.05, 0.0))], same)
+                rows += point(z, np.full(n, t), same)
+            rows += point(np.zeros(n), np.r_[t, np.full(n - 1, max(t - 0.3, 0.0))], alt)
         return np.unique(np.array(rows), axis=0)
 
 
@@ -217,6 +221,9 @@ class Search:
     batch : callable or None
         ``batch(W, M, E) -> (lhs, shape)`` replacing ``sides`` for claims whose
         sides need more than one mixture (e.g. a perturbed copy).
+    finish : callable or None
+        ``finish(params, extra) -> params``: the claim's own keys of a point
+        (e.g. the perturbation) from its extra coordinates.
     """
 
     spaces: tuple
@@ -226,10 +233,19 @@ class Search:
     hypothesis: Callable | None = None
     strict: bool = False
     batch: Callable | None = None
+    finish: Callable | None = None
 
     @property
     def best(self) -> str:
+        """``"min"`` for a ``>=`` claim (the constant bounds from below), ``"max"`` for ``<=``."""
         return "min" if self.relation == ">=" else "max"
+
+    def params(self, space: MixtureSpace, x) -> dict:
+        """The params dict (JSON-serializable) of one point of ``space``, with the claim's own keys."""
+        params = space.params(x)
+        if self.finish is not None:
+            params = self.finish(params, params.pop("_search_extra", []))
+        return params
 
     def tight_constants(self, space: MixtureSpace, X: np.ndarray) -> np.ndarray:
         r""":math:`C^* = \text{lhs}/\text{shape}` of S points (NaN where undefined)."""
@@ -488,10 +504,10 @@ def search_claim(claim, *, seed=0, evaluations=DEFAULT_EVALUATIONS, seconds=None
         return SearchOutcome(search.best, math.nan, None, None, spaces, total, notes=notes + ["no feasible point"])
     pick = min if search.best == "min" else max
     top = pick(good, key=lambda o: o.constant)
-    outcome = SearchOutcome(search.best, top.constant, top.space.params(top.x), top.to_json(), spaces, total,
-                            notes=notes)
+    outcome = SearchOutcome(search.best, top.constant, search.params(top.space, top.x), top.to_json(), spaces,
+                            total, notes=notes)
     outcome.limit = limit_trend(search, top, good)
-    outcome.witnesses = [o.space.params(o.x) for o in good]
+    outcome.witnesses = [search.params(o.space, o.x) for o in good]
     return outcome
 
 

@@ -137,17 +137,47 @@ def _add_delta(rng, params):
     return params
 
 
+def thm13_delta(M, E):
+    r"""Perturbations :math:`\delta` (S, n, d) from the extra coordinates ``E`` (S, 2n) in [0, 1]:
+    :math:`|\delta_i| = e_{2i}/\max(6d, 2|\mu_i|)` (the hypothesis holds by construction, its
+    boundary included) in the direction of angle :math:`2\pi e_{2i+1}` of the means' plane
+    (d = 1: the sign of :math:`e_{2i+1} - 1/2`)."""
+    S, n, d = M.shape
+    bound = 1.0 / np.maximum(6 * d, 2 * np.linalg.norm(M, axis=2))
+    size = E[:, 0::2] * bound
+    delta = np.zeros_like(M)
+    if d == 1:
+        delta[:, :, 0] = size * np.where(E[:, 1::2] >= 0.5, 1.0, -1.0)
+    else:
+        angle = 2 * np.pi * E[:, 1::2]
+        delta[:, :, 0], delta[:, :, 1] = size * np.cos(angle), size * np.sin(angle)
+    return delta
+
+
+def thm13_batch(W, M, E):
+    r"""Theorem 13's worst ratio over i, :math:`\max_i \text{lhs}_i/\text{rhs}_i`, for a batch (shape 1)."""
+    from .batch import population_batch
+
+    delta = thm13_delta(M, E)
+    g0 = population_batch(W, M)["gradient"]
+    g1 = population_batch(W, M + delta)["gradient"]
+    n, d = M.shape[1], M.shape[2]
+    mu_max = np.max(np.linalg.norm(M, axis=2), axis=1)
+    dn = np.linalg.norm(delta, axis=2)
+    rhs = n * mu_max[:, None] * (30 * np.sqrt(d) + 4 * mu_max[:, None]) * dn + dn.sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        ratio = np.max(np.linalg.norm(g1 - g0, axis=2) / rhs, axis=1)
+    return ratio, np.ones_like(ratio)
+
+
 def _thm13_finish(params, extra):
-    mu = np.asarray(params["means"], float)
-    n, d = mu.shape
-    bound = 1.0 / np.maximum(6 * d, 2 * np.linalg.norm(mu, axis=1))
-    raw = np.zeros((n, d))
-    r = min(2, d)
-    raw[:, :r] = np.asarray(extra, float).reshape(n, r)
-    scale = np.tanh(np.linalg.norm(raw, axis=1))  # |delta_i| = bound_i * tanh(|raw_i|) < bound_i
-    unit = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-300)
-    params["delta"] = (unit * (bound * scale)[:, None]).tolist()
+    M = np.asarray(params["means"], float)[None]
+    params["delta"] = thm13_delta(M, np.asarray(extra, float)[None])[0].tolist()
     return params
+
+
+THM13_SEARCH = Search(tuple(MixtureSpace(n, d, extra=2 * n) for n, d in ((2, 1), (3, 1), (2, 2), (3, 2))),
+                      relation="<=", batch=thm13_batch, finish=_thm13_finish)
 
 
 # ---------------------------------------------------------------- Lemma 15
@@ -342,7 +372,7 @@ CLAIMS_INEQUALITIES = [
            "|delta_i| <= 1/max(6d, 2|mu_i|) => |grad_i L(mu+delta) - grad_i L(mu)| <= n mu_max (30 sqrt(d) + 4 mu_max) |delta_i| + sum_k |delta_k|",
            "inequality", eval_thm13,
            families={"random": random_mixtures(n=(2, 3), d=(1, 3), scale=2.0, extra=_add_delta)},
-           hypotheses=_thm13_ok, search=MixtureSearch(n=2, d=2, max_mean=3.0, n_extra=4, finish=_thm13_finish),
+           hypotheses=_thm13_ok, search=THM13_SEARCH,
            constant=Constant("factor 1", 1.0, "max"), default_instances=4,
            reference=f"{REF}, Theorem 13 / eq. (7)", formalization="as printed; mu_max at mu; lhs/rhs reported"),
     _inequality("xfd24.thm14", "Theorem 14", "L(mu) <= sum_i pi_i |mu_i|^2 / 2 <= mu_max^2 / 2", "1/2", sides_thm14,
