@@ -518,7 +518,7 @@ def _better(best, a, b):
 def limit_trend(search: Search, top: SpaceOutcome, outcomes) -> dict | None:
     r"""The trend of :math:`C^*` along the limit the witness sits at, or None.
 
-    Means :math:`\to 0` (every radius within 2% of the space's lower bound, on the
+    Means :math:`\to 0` (a radius within 2% of the space's lower bound, on the
     log scale), a weight :math:`\to 0` (a weight within 10% of the floor), or d
     large (the best space has the largest d of the claim's spaces and beats the
     same n at a smaller d).
@@ -529,14 +529,14 @@ def limit_trend(search: Search, top: SpaceOutcome, outcomes) -> dict | None:
     t = x[n:2 * n]
 
     found = None
-    if np.all(t <= 0.02):
+    if np.any(t <= 0.02):
         scales = [1.0, 1e-1, 1e-2, 1e-3]
         Ms = np.stack([M[0] * s for s in scales])
         values = _constants_of(search, np.repeat(W, len(scales), axis=0), Ms, np.repeat(E, len(scales), axis=0))
         found = {"kind": "limit means -> 0", "parameter": "scale of the means",
                  "trend": [[s, _num(v)] for s, v in zip(scales, values)],
-                 "note": "every radius of the witness is at the space's lower bound and the constant keeps "
-                         "improving as the means shrink: the extreme is approached in this limit"}
+                 "note": "a radius of the witness is at the space's lower bound and the constant keeps "
+                         "improving as all the means shrink together: the extreme is approached in this limit"}
     elif space.min_weight > 0 and np.min(W) <= 1.1 * space.min_weight:
         k = int(np.argmin(W[0]))
         rows = []
