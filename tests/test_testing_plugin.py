@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import verify.testing.plugin  # noqa: F401 - in sys.modules before pytester's inline runs snapshot it
 
 PLUGIN = "verify.testing.plugin"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _plugin_args() -> list:
@@ -116,7 +115,6 @@ def test_the_plugin_loads_from_a_conftest(pytester):
 
 
 def test_the_ci_profile_is_loaded_under_ci(pytester, monkeypatch):
-    # a subprocess: loading a hypothesis profile is global to the process
     pytester.makepyfile(test_user='''
 from hypothesis import settings
 
@@ -124,8 +122,12 @@ def test_profile():
     assert settings.default.derandomize and settings.default.deadline is None
 ''')
     monkeypatch.setenv("CI", "true")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    result = pytester.runpytest_subprocess(*_plugin_args(), "-q", "-p", "no:cacheprovider")
+    try:
+        result = pytester.runpytest(*_plugin_args(), "-q")
+    finally:
+        # loading a profile is global to the process: back to the one tests/conftest.py chose
+        monkeypatch.undo()
+        settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
     result.assert_outcomes(passed=1)
 
 

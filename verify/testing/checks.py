@@ -167,7 +167,6 @@ def check_monotone_loss(step_fn, kind="gradient_em", **options):
         eta = min(inst.eta, 1.0 / lipschitz_bound(n, d, mix.mu_max))
         new_w, new_m = _both(step_fn, config, w, m, eta)
         slack = config.atol + config.rtol * (abs(L0) + np.sqrt(n * d) * gn * max(1.0, mix.mu_max))
-        worst = Outcome(0.0, 1.0, "")
         if config.kind == "em":
             if not np.all(np.isfinite(new_m)):
                 return Outcome(float("inf"), 1.0, f"non-finite EM step {fmt(new_m)}")
@@ -267,7 +266,8 @@ def check_finite_for_large_means(step_fn, kind="gradient_em", **options):
         top = max(float(np.max(np.linalg.norm(m, axis=1))), 1e-300)
         cases = [(f"|mu|max = {s:g}", m * (s / top)) for s in LARGE_SCALES]
         far = m.copy()
-        far[0] = (1000.0 / max(float(np.linalg.norm(m[0])), 1e-300)) * m[0] if np.any(m[0]) else 1000.0
+        first = m[0] if np.any(m[0]) else np.eye(inst.d)[0]
+        far[0] = 1000.0 * first / np.linalg.norm(first)
         cases.append(("first mean at norm 1000", far))
         X = _data(config, inst)
         for label, means in cases:

@@ -76,7 +76,8 @@ def population_values(mix: Mixture, names, dps=None):
 
 
 def lipschitz_bound(n: int, d: int, mu_max: float) -> float:
-    r""":math:`2n(1 + (\sqrt d + \mu_{max})^2)`, a bound on the Lipschitz constant of :math:`\nabla L` near the means."""
+    r""":math:`2n(1 + (\sqrt d + \mu_{max})^2)`, a bound on the Lipschitz constant of :math:`\nabla L`
+    on the ball of radius :math:`\mu_{max}` (see the module docstring)."""
     return 2.0 * n * (1.0 + (np.sqrt(d) + mu_max) ** 2)
 
 
@@ -168,7 +169,8 @@ def sample_step(kind: str, weights, means, eta: float, X) -> SampleReference:
     new = mu - eta * g
     terms = psi[:, :, None] * (mu[None] - X[:, None, :])
     se = eta * terms.std(axis=0, ddof=1) / np.sqrt(N) if N > 1 else np.full(mu.shape, np.inf)
-    bound = eta * summation * (float(np.max(np.abs(mu))) + x_max) + 2 * EPS * float(np.max(np.abs(mu) + eta * np.abs(g)))
+    rounding = 2 * EPS * float(np.max(np.abs(mu) + eta * np.abs(g)))
+    bound = eta * summation * (float(np.max(np.abs(mu))) + x_max) + rounding
     if kind == "hybrid":
         se_w = psi.std(axis=0, ddof=1) / np.sqrt(N) if N > 1 else np.full(p.shape, np.inf)
         return SampleReference(new, p, max(bound, summation), se, se_w)
