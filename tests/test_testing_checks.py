@@ -132,6 +132,15 @@ def test_each_check_runs_alone_on_given_instances(check):
     assert result.status == "passed" and result.n_instances == 1 and result.worst == inst
 
 
+def test_a_check_asked_for_that_does_not_apply_is_reported_as_skipped_with_the_reason():
+    report = check_solver(gauss_hermite_step, "polyak", n_instances=1, checks=["monotone_loss", "sample_agreement"])
+    assert [r.status for r in report.results] == ["skipped", "skipped"] and report.failed == []
+    assert "a Polyak step need not decrease L" in str(report) and "a population step" in str(report)
+    (name, check), = iter_checks(sample_step, "gradient_em", checks=["stein_form"])
+    with pytest.raises(pytest.skip.Exception, match="not for sample steps"):
+        check()
+
+
 def test_a_failing_step_that_raises_is_reported_not_propagated():
     def raising(weights, means, eta):
         raise ZeroDivisionError("boom")

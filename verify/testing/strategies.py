@@ -3,20 +3,24 @@ r"""Hypothesis strategies for students, truths, data and step sizes; bounded, sh
 Every strategy draws a few primitive values and builds the object from them, so that
 hypothesis's shrinking of the primitives (integers towards their lower bound, floats towards
 0, seeds towards 0) shrinks the object towards a simple instance: the fewest components and
-dimensions allowed, equal weights, means at 0, no rotation, the smallest data set.
+dimensions allowed, equal weights, means at 0, no rotation, the smallest data set. Hypothesis
+chooses the primitives (not uniformly: it favours bounds and simple values), so what follows
+are their ranges and the maps from primitives to objects; the data themselves are draws of a
+seeded NumPy generator.
 
 ``mixtures(n, d, scale, min_weight, rank)`` -> :class:`solvers.Mixture`
     n ~ integers in ``n``, d ~ integers in ``d`` (an int fixes it). Weights:
     :math:`\pi_i = w_{min} + (1 - n w_{min})\,v_i/\sum_k v_k`, :math:`v_i = 1 + 9u_i`,
     :math:`u_i\in[0, 1]` (so any two weights above the floor differ by a factor <= 10; all
     :math:`u_i = 0` gives equal weights). Means: an (n, r) matrix of floats in
-    :math:`[-\text{scale}, \text{scale}]` placed in the first r coordinates (r = ``rank``, default
-    min(n, d)) and reflected by the Householder matrix :math:`I - 2vv^\top/|v|^2` of a vector
+    :math:`[-\text{scale}, \text{scale}]` placed in the first r coordinates (r drawn from ``rank``,
+    default {1, 2}, at most min(n, d)) and reflected by the Householder matrix
+    :math:`I - 2vv^\top/|v|^2` of a vector
     :math:`v\in[-1, 1]^d` (the identity when :math:`|v| < 10^{-3}`), so the means span at most r
     dimensions and :math:`|\mu_i| \le \text{scale}\sqrt r`.
 ``truths(m, separation, d, min_weight)`` -> :class:`solvers.algorithms.Truth`
     m components on a line through 0 (direction: the Householder reflection of :math:`e_1`),
-    consecutive gaps uniform-ish in [separation, 2 separation], centred; weights as above. Any
+    consecutive gaps in [separation, 2 separation], centred; weights as above. Any
     two true means are at least ``separation`` apart; m = 1 gives :math:`N(0, I_d)`.
 ``data(source, n_samples)`` -> ndarray (N, d)
     N ~ integers in ``n_samples``, then N draws of ``source`` (a Mixture, a Truth, or an int d
@@ -87,7 +91,7 @@ def _min_weight(min_weight, n_max):
     return float(min_weight)
 
 
-def mixtures(n=(1, 4), d=(1, 3), scale=2.0, min_weight=0.05, rank=None) -> SearchStrategy:
+def mixtures(n=(1, 4), d=(1, 3), scale=2.0, min_weight=0.05, rank=(1, 2)) -> SearchStrategy:
     """Student mixtures :class:`solvers.Mixture` (see the module docstring for the distribution).
 
     Parameters
@@ -98,8 +102,10 @@ def mixtures(n=(1, 4), d=(1, 3), scale=2.0, min_weight=0.05, rank=None) -> Searc
         Largest absolute coordinate of a mean before the reflection.
     min_weight : float in [0, 1/n_max)
         Floor of every weight.
-    rank : int or (lo, hi), optional
-        Dimension of the subspace holding the means (clipped to min(n, d)); default min(n, d).
+    rank : int or (lo, hi) or None
+        Dimension of the subspace holding the means (clipped to min(n, d)); None: min(n, d).
+        Default (1, 2): the adaptive engine integrates in that many dimensions, in tens of
+        milliseconds for rank <= 2 and in seconds for rank 3.
     """
     n_lo, n_hi = _range(n, "n", 1, MAX_N)
     d_lo, d_hi = _range(d, "d", 1, MAX_D)
