@@ -78,8 +78,8 @@ def _compare(user, ref, bound, config, what="") -> Outcome:
         scale = max(scale, max_abs(rw))
         shown += f"; user weights {fmt(uw)}, reference {fmt(rw)}"
     allowed = config.allowed(bound, scale)
-    return Outcome(err, allowed, f"{shown}; |diff| = {err:.3e}, allowed = bound {bound:.3e} + atol {config.atol:g}"
-                                 f" + rtol {config.rtol:g} x {scale:.3g}")
+    return Outcome(err, allowed, f"{shown}; |diff| = {err:.3e} > allowed {allowed:.3e} = engine bound {bound:.3e} "
+                                 f"+ atol {config.atol:g} + rtol {config.rtol:g} x {scale:.3g}")
 
 
 def _data(config, inst, rows=SAMPLE_DATA_ROWS):
@@ -172,20 +172,24 @@ def check_monotone_loss(step_fn, kind="gradient_em", **options):
                 return Outcome(float("inf"), 1.0, f"non-finite EM step {fmt(new_m)}")
             L1, eL1 = loss(w, new_m)
             return Outcome(max(L1 - L0, 0.0), eL0 + eL1 + slack,
-                           f"EM step increased the loss: L(mu) = {L0!r}, L(mu+) = {L1!r}")
+                           f"EM step increased the loss: L(mu) = {L0!r}, L(mu+) = {L1!r}, allowed increase "
+                           f"{eL0 + eL1 + slack:.3e} (engine bounds + tolerances)")
         if not np.all(np.isfinite(new_m)):
             return Outcome(float("inf"), 1.0, f"non-finite step {fmt(new_m)}")
         L1, eL1 = loss(w, new_m)
         target = L0 - eta / 2 * gn**2
-        worst = Outcome(max(L1 - target, 0.0), eL0 + eL1 + eta * gn * np.sqrt(n * d) * eg + slack,
+        allowed = eL0 + eL1 + eta * gn * np.sqrt(n * d) * eg + slack
+        worst = Outcome(max(L1 - target, 0.0), allowed,
                         f"eq. (33) at eta = {eta:.4g}: L(mu) = {L0!r}, |grad L| = {gn:.6g}, L(mu+) = {L1!r}, "
-                        f"needed <= {target!r}")
+                        f"needed <= L(mu) - eta/2 |grad L|^2 = {target!r} + {allowed:.3e} (engine bounds + "
+                        "tolerances)")
         if config.kind == "hybrid":
             if not np.all(np.isfinite(new_w)) or np.any(new_w <= 0) or abs(new_w.sum() - 1) > 1e-9 * n:
                 return Outcome(float("inf"), 1.0, f"hybrid weights {fmt(new_w)} are not a probability vector")
             Lw, eLw = loss(new_w / new_w.sum(), m)
             weights_block = Outcome(max(Lw - L0, 0.0), eL0 + eLw + slack,
-                                    f"the EM step on the weights increased the loss: L = {L0!r} -> {Lw!r}")
+                                    f"the EM step on the weights increased the loss: L = {L0!r} -> {Lw!r}, "
+                                    f"allowed increase {eL0 + eLw + slack:.3e}")
             if weights_block.ratio > worst.ratio:
                 worst = weights_block
         return worst
@@ -200,8 +204,9 @@ def _self_compare(a, b, config, what) -> Outcome:
     err, scale = max_abs(am - bm), max(max_abs(am), max_abs(bm))
     if aw is not None:
         err, scale = max(err, max_abs(aw - bw)), max(scale, max_abs(aw))
-    return Outcome(err, config.atol + config.rtol * scale,
-                   f"{what}: {fmt(am)} vs {fmt(bm)}; |diff| = {err:.3e}")
+    allowed = config.atol + config.rtol * scale
+    return Outcome(err, allowed, f"{what}: {fmt(am)} vs {fmt(bm)}; |diff| = {err:.3e} > allowed {allowed:.3e} = "
+                                 f"atol {config.atol:g} + rtol {config.rtol:g} x {scale:.3g}")
 
 
 def check_rotation_invariance(step_fn, kind="gradient_em", **options):
