@@ -243,3 +243,15 @@ def test_assertion_helpers_against_mpmath_with_dps():
     vt.assert_gradient_em_step(gauss_hermite_step, mix, 0.5, dps=20)
     with pytest.raises(vt.SolverMismatch, match="verify.reference at dps=20"):
         vt.assert_gradient_em_step(lambda w, m, eta: m, mix, 0.5, dps=20)
+
+
+@pytest.mark.parametrize("solver", ["hybrid", "em_with_weights"])
+def test_the_em_weight_update_stays_positive_when_a_responsibility_underflows(solver):
+    # found by finite_for_large_means: a component at |mu| = 100 has E psi = 0 in float64, the
+    # weight became 0 and the next E-step took log(0) (RuntimeWarning, an error in this suite)
+    w, m = [0.2, 0.8], [[42.0], [100.0]]
+    if solver == "hybrid":
+        tr = gradient_em(w, m, 0.5, 2, tol=0, update_weights=True)
+    else:
+        tr = em(w, m, 2, tol=0, update_weights=True)
+    assert np.all(tr.weights > 0) and np.all(np.isfinite(tr.loss))
