@@ -24,7 +24,7 @@ def em_batch(weights, means, n_iter, *, tol=1e-10, update_weights=False, engine=
 
     def update(t, w, m, q, active):
         new_m = q["first"] / np.maximum(q["resp"], MIN_RESPONSIBILITY)[..., None]
-        return (q["resp"] if update_weights else w), new_m
+        return (np.maximum(q["resp"], MIN_RESPONSIBILITY) if update_weights else w), new_m
 
     name = "EM (means and weights)" if update_weights else "EM (means)"
     return iterate(weights, means, update, n_iter=n_iter, tol=tol, truth=truth, engine=engine, X=X, rng=rng,

@@ -9,7 +9,10 @@ With ``update_weights=True`` the weights take the EM step
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._loop import check_common, iterate
+from .em import MIN_RESPONSIBILITY
 from .trajectory import BatchTrajectory, Trajectory
 
 
@@ -42,7 +45,8 @@ def gradient_em_batch(weights, means, eta, n_iter, *, tol=1e-10, engine="grid", 
     n_iter, tol, (eta,) = check_common(n_iter, tol, (eta, "eta"))
 
     def update(t, w, m, q, active):
-        return (q["resp"] if update_weights else w), m - eta * q["grad"]
+        # floored: a far component's E psi underflows to 0, and log(0) would poison the next E-step
+        return (np.maximum(q["resp"], MIN_RESPONSIBILITY) if update_weights else w), m - eta * q["grad"]
 
     name = "hybrid EM (weights: EM, means: gradient)" if update_weights else f"gradient EM (eta={eta:g})"
     return iterate(weights, means, update, n_iter=n_iter, tol=tol, truth=truth, engine=engine, X=X, rng=rng,
