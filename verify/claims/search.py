@@ -102,6 +102,9 @@ class MixtureSpace:
     extra : int
         Claim-specific coordinates in [0, 1] appended to the box (passed to the
         claim's batched sides, e.g. a perturbation).
+    weight_logit : float
+        Softmax logits of the weights lie in ``[-weight_logit, weight_logit]``, so a
+        weight above the floor can be as small as about :math:`e^{-2\,\text{weight\_logit}}`.
     """
 
     n: int
@@ -110,6 +113,7 @@ class MixtureSpace:
     min_weight: float = 1e-3
     radius: tuple = (1e-3, 10.0)
     extra: int = 0
+    weight_logit: float = WEIGHT_LOGIT
 
     def __post_init__(self):
         if int(self.n) < 1 or int(self.d) < 1:
@@ -135,7 +139,7 @@ class MixtureSpace:
     def bounds(self) -> list:
         """Box of the coordinates ``[z (n), t (n), directions, extra]``; fixed coordinates have lo == hi."""
         n = self.n
-        b = [(-WEIGHT_LOGIT, WEIGHT_LOGIT)] * n + [(0.0, 1.0)] * n
+        b = [(-self.weight_logit, self.weight_logit)] * n + [(0.0, 1.0)] * n
         if self.r == 1:  # signs: + when >= 1/2; the first mean is positive
             b += [(1.0, 1.0)] + [(0.0, 1.0)] * (n - 1)
         elif self.r == 2:  # angles: the first mean on the first axis, the second in the upper half-plane
@@ -192,11 +196,14 @@ class MixtureSpace:
         else:
             alt, same = np.zeros(self._directions), np.zeros(self._directions)
         for t in (0.0, 0.25, 0.5, 0.75, 1.0):
-            for z in (np.zeros(n), np.r_[-WEIGHT_LOGIT, np.zeros(n - 1)], np.r_[np.zeros(n - 1), -WEIGHT_LOGIT]):
+            for z in (np.zeros(n), np.r_[-self.weight_logit, np.zeros(n - 1)],
+                      np.r_[np.zeros(n - 1), -self.weight_logit]):
                 rows += point(z, np.full(n, t), alt)
                 rows += point(z, np.r_[t, np.full(n - 1, max(t - 0.05, 0.0))], same)
                 rows += point(z, np.full(n, t), same)
             rows += point(np.zeros(n), np.r_[t, np.full(n - 1, max(t - 0.3, 0.0))], alt)
+            if n >= 3:  # two far means, the others near the origin
+                rows += point(np.zeros(n), np.r_[1.0, 1.0, np.full(n - 2, t / 2)], alt)
         return np.unique(np.array(rows), axis=0)
 
 

@@ -204,6 +204,30 @@ def _lemma15_family(rng, count):
     return out
 
 
+def lemma15_margin(q):
+    r"""Lemma 15's hypothesis: :math:`\min(|\mu_1|,|\mu_2|) - 10\sqrt d \ge 0` and
+    :math:`\sqrt d - \max_{k\ge3}|\mu_k| \ge 0` (the smaller of the two margins)."""
+    norms, root = q["norms"], np.sqrt(q["d"])
+    return np.minimum(np.minimum(norms[:, 0], norms[:, 1]) - 10 * root, root - np.max(norms[:, 2:], axis=1))
+
+
+def lemma15_batch(W, M, E):
+    r"""Lemma 15 for a batch: :math:`\max_i|\nabla_{\mu_i}L|` and
+    :math:`\sum_{k\ge3}|\mu_k| + e^{-d}(|\mu_1|+|\mu_2|)` (K = 2)."""
+    from .batch import population_batch
+
+    norms = np.linalg.norm(M, axis=2)
+    shape = norms[:, 2:].sum(axis=1) + np.exp(-M.shape[2]) * (norms[:, 0] + norms[:, 1])
+    return population_batch(W, M)["grad_norm_max"], shape
+
+
+# no weight floor (the lemma has none); radii up to 13 sqrt(d) around the hypothesis
+LEMMA15_SEARCH = Search(tuple(MixtureSpace(n, d, min_weight=0.0, weight_logit=100.0,
+                                           radius=(1e-3, 13 * math.sqrt(d)))
+                              for n, d in ((3, 1), (3, 2), (3, 3))),
+                        relation="<=", hypothesis=lemma15_margin, batch=lemma15_batch)
+
+
 def eval_lemma15(params, *, dps=None):
     r"""Lemma 15: if :math:`|\mu_1|,|\mu_2| \ge 10\sqrt d` and :math:`|\mu_k| \le \sqrt d` (k >= 3),
 
@@ -383,5 +407,6 @@ CLAIMS_INEQUALITIES = [
     _claim("xfd24.lemma15", "Lemma 15",
            "|mu_1|,|mu_2| >= 10 sqrt(d), |mu_3..n| <= sqrt(d) => |grad_i L| <= 2 sum_{k>=3} |mu_k| + 2 exp(-d)(|mu_1| + |mu_2|)",
            "inequality", eval_lemma15, families={"random": _lemma15_family}, hypotheses=_lemma15_ok,
+           search=LEMMA15_SEARCH,
            constant=Constant("2", 2.0, "max"), default_instances=4, reference=f"{REF}, Lemma 15"),
 ]

@@ -14,7 +14,8 @@ import mpmath
 import numpy as np
 
 from .core import Claim, Constant, Evaluation
-from .families import MixtureSearch, random_mixtures
+from .families import random_mixtures
+from .search import MixtureSpace, Search
 
 DPS = 30
 
@@ -126,8 +127,48 @@ def _add_x(rng, params):
     return params
 
 
+X_RADIUS = (1e-3, 10.0)
+GAUSS_LEGENDRE_NODES = 64  # per half of [-1, 1] (the integrand is analytic; split at 0 like the mpmath path)
+
+
+def lemma18_point(M, E):
+    r"""The point x (S, d) from the extra coordinates (S, 2) in [0, 1]: :math:`|x|` on a log scale in
+    :data:`X_RADIUS`, direction of angle :math:`2\pi e_1` in the means' plane (d = 1: sign of e_1 - 1/2)."""
+    S, n, d = M.shape
+    lo, hi = X_RADIUS
+    radius = lo * (hi / lo) ** E[:, 0]
+    x = np.zeros((S, d))
+    if d == 1:
+        x[:, 0] = radius * np.where(E[:, 1] >= 0.5, 1.0, -1.0)
+    else:
+        x[:, 0], x[:, 1] = radius * np.cos(2 * np.pi * E[:, 1]), radius * np.sin(2 * np.pi * E[:, 1])
+    return x
+
+
+def lemma18_batch(W, M, E):
+    r"""Lemma 18 for a batch, components i = 0, j = 1: the integral
+    :math:`\int_{-1}^1\psi_0(tx)\psi_1(tx)dt` by Gauss--Legendre on [-1, 0] and [0, 1] with
+    :data:`GAUSS_LEGENDRE_NODES` nodes each (responsibilities from :func:`solvers.estep.softmax_lse`),
+    and the right side."""
+    from solvers.estep import softmax_lse
+
+    x = lemma18_point(M, E)
+    t, wt = np.polynomial.legendre.leggauss(GAUSS_LEGENDRE_NODES)
+    t, wt = np.concatenate([(t - 1) / 2, (t + 1) / 2]), np.concatenate([wt, wt]) / 2
+    proj = np.einsum("sd,snd->sn", x, M)  # <x, mu_k>
+    scores = t[None, :, None] * proj[:, None, :] + (np.log(W) - 0.5 * np.sum(M * M, axis=2))[:, None, :]
+    psi, _ = softmax_lse(scores, axis=2)
+    lhs = np.einsum("t,st->s", wt, psi[:, :, 0] * psi[:, :, 1])
+    U = np.sum(M * M, axis=(1, 2))
+    mu_max = np.max(np.linalg.norm(M, axis=2), axis=1)
+    a = 4 * mu_max * np.linalg.norm(x, axis=1)
+    rhs = W[:, 0] * W[:, 1] * np.exp(-4 * U) * (-np.expm1(-a)) / (a / 2)
+    return lhs, rhs
+
+
 def _x_finish(params, extra):
-    params["x"] = list(np.asarray(extra, float) * 1.0)
+    M = np.asarray(params["means"], float)[None]
+    params["x"] = lemma18_point(M, np.asarray(extra, float)[None])[0].tolist()
     params["i"], params["j"] = 0, 1
     return params
 
@@ -154,5 +195,6 @@ LEMMA18 = Claim(
     id="xfd24.lemma18", paper="xfd24", label="Lemma 18",
     statement="int_{-1}^{1} psi_i(tx) psi_j(tx) dt >= pi_i pi_j exp(-4U)(1 - exp(-4 mu_max |x|)) / (2 mu_max |x|)",
     kind="inequality", evaluate=eval_lemma18, families={"random": POINTS}, hypotheses=_x_nonzero,
-    search=MixtureSearch(n=2, d=2, rank=2, max_mean=2.0, n_extra=2, finish=_x_finish),
+    search=Search(tuple(MixtureSpace(n, d, extra=2) for n, d in ((2, 1), (3, 1), (2, 2), (3, 2))), relation=">=",
+                  batch=lemma18_batch, finish=_x_finish),
     constant=Constant("factor 1", 1.0, "min"), default_instances=8, reference=f"{REF}, Lemma 18")
