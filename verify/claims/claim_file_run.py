@@ -150,7 +150,7 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
 
 def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC) -> dict:
     """Claim-level certificate (``ClaimCertificate.to_json()``) over the r = 1 instances among ``records``."""
-    from verify.certify import ClaimCertificate, available
+    from verify.certify import CertifiedResult, ClaimCertificate, available
     from verify.certify._flint import SKIPPED_MESSAGE
     from verify.certify.verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
 
@@ -158,12 +158,16 @@ def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC)
     cid = entry.claim.id
     if not available():
         return ClaimCertificate(cid, SKIPPED, "", SKIPPED_MESSAGE).to_json()
-    results, params_of, not_r1, outside = [], [], 0, 0
+    results, params_of, not_r1, outside = [], [], 0, 0  # not_r1 also counts instances Arb could not enclose
     for rec in records:
         p = rec.params
         if not (isinstance(p, dict) and "means" in p):
             continue
-        r = certify_instance(entry, p, prec=prec)
+        try:
+            r = certify_instance(entry, p, prec=prec)
+        except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. an enclosure that does not converge
+            r = CertifiedResult(UNDECIDED, None, None, entry.relation, cid,
+                                {"reason": f"{type(exc).__name__}: {exc}"})
         if "reason" in r.detail:
             not_r1 += 1
         elif r.detail.get("hypotheses") is False:
