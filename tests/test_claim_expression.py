@@ -58,6 +58,13 @@ HOSTILE = [
     "",
     "   ",
     "x",
+    "9**9**9",
+    "2**(0*U + 10**10)",
+    "U**(64*64)",
+    "1e999999",
+    "10**1000000",
+    "((10**64)**64)**64",
+    "1" + "0" * 40,
 ]
 
 
@@ -72,6 +79,11 @@ def test_hostile_text_is_rejected_before_sympy(text, capfd, monkeypatch):
     with pytest.raises(ex.ExpressionError):
         ex.parse(text, ["C"])
     assert "pwned" not in capfd.readouterr().out
+
+
+def test_ordinary_powers_are_allowed():
+    for text in ("U**2", "U**-1", "U**(3/2)", "d**(-1/2)", "U**U", "(1 + mu_max)**64", "10**30", "2.5e-3 * U"):
+        assert isinstance(ex.parse(text), sp.Expr)
 
 
 def test_unknown_quantity_suggests_the_close_name():

@@ -189,8 +189,29 @@ def build_entry(table: dict, *, path: str = "<claim file>", index: int = 1) -> C
     used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b) for a, _, b in hyps))
     quantities = tuple(sorted(ex.QUANTITIES[q].engine for q in used if ex.QUANTITIES[q].engine))
     claim = _claim(cid, statement, lhs, rhs, relation, constant, hyps, space, quantities, path, index, table)
+    if hyps and not _space_meets_hypotheses(claim, hyps):
+        raise fail("hypotheses", f"no instance of the space satisfies them ({HYPOTHESIS_PROBES} drawn from n="
+                                 f"{list(space['n'])}, d={list(space['d'])}, scale={space['scale']:g}); expected "
+                                 "hypotheses that some instance of the space can meet (widen space or relax them)")
     return ClaimFileEntry(claim, space, json.loads(json.dumps(table)), path, index, lhs, rhs, relation,
                           constant, tuple(hyps), quantities)
+
+
+HYPOTHESIS_PROBES = 200
+MAX_CONSTANT_DEGREE = 4
+
+
+def _space_meets_hypotheses(claim, hyps) -> bool:
+    """Whether some of :data:`HYPOTHESIS_PROBES` seeded instances of the space satisfy closed-form hypotheses.
+
+    Hypotheses on population quantities are not probed (that would cost engine calls); they return True.
+    """
+    import numpy as np
+
+    if any(ex.QUANTITIES[n].engine for a, _, b in hyps for n in ex.names_of(a) | ex.names_of(b)):
+        return True
+    rng = np.random.default_rng(0)
+    return any(claim.hypotheses(p) for p in claim.families["random"](rng, HYPOTHESIS_PROBES))
 
 
 def _is_registered(cid) -> bool:
@@ -277,6 +298,10 @@ def _space(spec, fail):
 
 def _named_constant(lhs, rhs, relation, name, value, text, fail):
     C = ex.constant_symbol(name)
+    numerator = sp.numer(sp.together(lhs - rhs))
+    if numerator.is_polynomial(C) and sp.degree(numerator, C) > MAX_CONSTANT_DEGREE:
+        raise fail("constant", f"expected lhs - rhs of degree at most {MAX_CONSTANT_DEGREE} in {name}, "
+                               f"got degree {sp.degree(numerator, C)}")
     try:
         solutions = sp.solve(sp.Eq(lhs, rhs), C)
     except (NotImplementedError, ValueError, TypeError):

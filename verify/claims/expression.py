@@ -12,7 +12,9 @@ Safety. The text is checked *before* SymPy sees it (:func:`check_text`):
 at most :data:`MAX_LENGTH` characters of a fixed alphabet, no ``__``; then
 ``ast.parse`` and a whitelist of node types (numbers, the names above,
 arithmetic, calls of the allowed functions by name with positional
-arguments), at most :data:`MAX_NODES` nodes. Attribute access, subscripts,
+arguments), at most :data:`MAX_NODES` nodes; number literals within
+[:data:`MIN_LITERAL`, :data:`MAX_LITERAL`], exponents that are small literals or
+one name (so that SymPy's exact arithmetic stays small: ``9**9**9`` is rejected). Attribute access, subscripts,
 strings, lambdas, keywords, comprehensions and every other construct are
 rejected with an :class:`ExpressionError`. Only then is the text given to
 :func:`sympy.parsing.sympy_parser.parse_expr` with a local dictionary holding
@@ -45,6 +47,8 @@ import sympy as sp
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
+MAX_EXPONENT = 64
+MIN_LITERAL, MAX_LITERAL = 1e-30, 1e30
 _ALPHABET = re.compile(r"[A-Za-z0-9_+\-*/().,<>=\s]*")
 
 
@@ -156,6 +160,8 @@ def _check_node(node, names, body, comparison, callees):
         if not isinstance(node.op, _BINOPS):
             hint = " (use ** for powers)" if isinstance(node.op, ast.BitXor) else ""
             raise ExpressionError(f"operator {type(node.op).__name__} not allowed{hint}; expected + - * / **")
+        if isinstance(node.op, ast.Pow):
+            _check_power(node)
         return
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, _UNARY):
@@ -164,6 +170,9 @@ def _check_node(node, names, body, comparison, callees):
     if isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
             raise ExpressionError(f"literal {node.value!r} not allowed; expected a real number")
+        if node.value != 0 and not MIN_LITERAL <= abs(node.value) <= MAX_LITERAL:
+            raise ExpressionError(f"number {node.value!r} out of range; expected 0 or a magnitude in "
+                                  f"[{MIN_LITERAL:g}, {MAX_LITERAL:g}]")
         return
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
@@ -195,6 +204,37 @@ def _check_node(node, names, body, comparison, callees):
             "IfExp": "conditional expressions", "BoolOp": "and/or", "NamedExpr": "assignment"}.get(
         type(node).__name__, type(node).__name__)
     raise ExpressionError(f"{what} not allowed; expected names, numbers, + - * / ** and function calls")
+
+
+def _literal_value(node):
+    """Value of a number literal, ``-literal`` or ``literal/literal`` (None for anything else)."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, _UNARY):
+        inner = _literal_value(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        a, b = _literal_value(node.left), _literal_value(node.right)
+        return None if a is None or not b else a / b
+    return None
+
+
+def _check_power(node):
+    """Exponents are small literals (|p| <= MAX_EXPONENT, e.g. 2, -1, 3/2) or one name; no numeric power towers.
+
+    SymPy evaluates numeric powers exactly, so ``9**9**9`` or ``2**(0*U + 10**10)`` would run for
+    ever; these rules keep every exact number that SymPy can build small.
+    """
+    right = node.right
+    if isinstance(right, ast.Name):
+        return
+    value = _literal_value(right)
+    if value is None or abs(value) > MAX_EXPONENT:
+        raise ExpressionError(f"exponent not allowed; expected a number such as 2, -1 or (3/2) with magnitude at most "
+                              f"{MAX_EXPONENT}, or a single name")
+    if not any(isinstance(n, ast.Name) for n in ast.walk(node.left)) and any(
+            isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) for n in ast.walk(node.left)):
+        raise ExpressionError("powers of numeric powers not allowed (e.g. (10**64)**64); write the number")
 
 
 def _local_dict(constants):
