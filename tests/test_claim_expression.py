@@ -144,3 +144,19 @@ def test_general_power_and_bad_backend():
     with pytest.raises(ValueError, match="backend"):
         ex.evaluate(e, {"U": Approx(2.0)}, "float128")
     assert math.isfinite(ex.evaluate(ex.parse("1/pi"), {}).value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="Ud_mpisqrtexlogabn()+-*/., 0123456789e<>=", max_size=40))
+@example(text="exp()")
+@example(text="1e")
+@example(text="U**-")
+@example(text="1/0")
+@example(text="log(0)")
+@example(text="d/(d-d)")
+def test_any_text_parses_or_raises_expression_error(text):
+    try:
+        expr = ex.parse(text)
+    except ex.ExpressionError:
+        return
+    assert isinstance(expr, sp.Expr)

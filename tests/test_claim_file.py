@@ -209,3 +209,18 @@ def test_load_errors_are_value_errors():
     with pytest.raises(ClaimFileError):
         build_entry({"id": "me.x", "lhs": "loss", "relation": "<", "rhs": "U"})
     assert issubclass(ClaimFileError, ValueError)
+
+
+def test_same_seed_same_report_apart_from_timings(tmp_path):
+    def strip(d):
+        if isinstance(d, dict):
+            return {k: strip(v) for k, v in d.items() if k not in ("seconds", "formalization", "reference")}
+        if isinstance(d, list):
+            return [strip(v) for v in d]
+        return d
+
+    path = write(tmp_path, GOOD)
+    reports = [strip({k: v for k, v in check_file(path, seed=3, instances=2, progress=False, search_seconds=None,
+                                                  certify=False).items() if not k.startswith("_")})
+               for _ in range(2)]
+    assert reports[0] == reports[1] and reports[0]["claims"][0]["instances"] >= 2
