@@ -103,7 +103,7 @@ class ClaimFileEntry:
     constant : NamedConstant or None
     hypotheses : tuple of (sympy.Expr, str, sympy.Expr)
     quantities : tuple of str
-        The population quantities the expressions need (keys of ``mixture_inputs``).
+        The population quantities lhs and rhs need (keys of ``mixture_inputs``).
     """
 
     claim: Claim
@@ -186,7 +186,7 @@ def build_entry(table: dict, *, path: str = "<claim file>", index: int = 1) -> C
     statement = table.get("statement", f"{table['lhs']} {relation} {table['rhs']}")
     if not isinstance(statement, str):
         raise fail("statement", f"expected a string, got {type(statement).__name__}")
-    used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b) for a, _, b in hyps))
+    used = ex.names_of(lhs) | ex.names_of(rhs)  # the tight constant uses the same names; hypotheses get their own
     quantities = tuple(sorted(ex.QUANTITIES[q].engine for q in used if ex.QUANTITIES[q].engine))
     claim = _claim(cid, statement, lhs, rhs, relation, constant, hyps, space, quantities, path, index, table)
     if hyps and not _space_meets_hypotheses(claim, hyps):
