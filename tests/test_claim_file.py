@@ -129,7 +129,7 @@ def test_arb_path_certifies_r1_instances_only():
     entries = load(EXAMPLE)
     line = {"weights": [0.3, 0.7], "means": [[0.5], [0.4]]}  # near-coincident: L / sum pi|mu|^2 close to 1/2
     assert certify_instance(entries[1], line).verdict == "CERTIFIED"             # Theorem 14
-    assert certify_instance(entries[2], line).verdict == "CERTIFIED-REFUTED"     # the 1/4 variant
+    assert certify_instance(entries[3], line).verdict == "CERTIFIED-REFUTED"     # the 1/4 variant
     assert certify_instance(entries[0], line).verdict == "CERTIFIED"             # Lemma 11
     plane = {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]}
     assert "reason" in certify_instance(entries[1], plane).detail
@@ -165,7 +165,11 @@ def test_check_file_example_report_and_replay(tmp_path, capsys):
     assert code == 1  # --strict: the wrong variant is REFUTED
     data = json.loads((out_dir / "report.json").read_text())
     verdicts = {c["id"]: c["verdict"] for c in data["claims"]}
-    assert verdicts == {"me.lemma11": SUPPORTED, "me.thm14": SUPPORTED, "me.thm14_quarter": REFUTED}
+    assert verdicts == {"me.lemma11": SUPPORTED, "me.thm14": SUPPORTED, "me.lemma19": SUPPORTED,
+                        "me.thm14_quarter": REFUTED}
+    lemma19 = next(c for c in data["claims"] if c["id"] == "me.lemma19")
+    assert lemma19["constant"]["empirical"] <= 8  # the claim holds for every C >= this value
+    assert lemma19["certified"]["verdict"] == "CERTIFIED" and "closed-form" in lemma19["certified"]["scope"]
     assert data["claim_file"] == str(EXAMPLE)
     wrong = next(c for c in data["claims"] if c["id"] == "me.thm14_quarter")
     assert wrong["certified"]["verdict"] == "CERTIFIED-REFUTED"

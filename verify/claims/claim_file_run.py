@@ -1,12 +1,13 @@
-r"""Run a claim file: the report of :mod:`verify.report`, Arb certification of r = 1 instances, counterexamples.
+r"""Run a claim file: the report of :mod:`verify.report`, Arb certification where it applies, counterexamples.
 
 :func:`check_file` loads the whole file first (:func:`verify.claims.claim_file.load`;
 a bad file raises :class:`~verify.claims.claim_file.ClaimFileError` before
 anything runs), then runs its claims through :func:`verify.report.run_report`
 exactly like registered claims, and then
 
-* certifies, where it applies, the instances whose means span at most one
-  dimension exactly: the same SymPy expressions are evaluated with python-flint
+* certifies, where it applies (every instance of a closed-form claim; for claims with
+  population quantities, the instances whose means span at most one dimension
+  exactly): the same SymPy expressions are evaluated with python-flint
   ``arb`` balls (:func:`certify_instance`) on the certified enclosures of
   :func:`verify.certify.line.line_quantities_arb` and the exact rational closed
   forms of the means; the claim's ``certified`` entry says CERTIFIED /
@@ -34,7 +35,7 @@ def check_file(path, *, seed=0, dps=30, instances=None, budget=None, out_dir=Non
     """Run every claim of the file at ``path``; returns the report dict of :func:`verify.report.run_report`.
 
     Parameters are those of :func:`verify.report.run_report`; ``certify=False`` skips the Arb path.
-    The report gets ``"claim_file"`` (the path) and, per claim, the certificate of its r = 1 instances.
+    The report gets ``"claim_file"`` (the path) and, per claim, the certificate of its certifiable instances.
     """
     from verify.report import run_report
 
@@ -108,9 +109,11 @@ def _fold(values, op):
 
 
 def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY_PREC):
-    """Certified verdict of one r = 1 instance (a :class:`verify.certify.CertifiedResult`).
+    """Certified verdict of one instance (a :class:`verify.certify.CertifiedResult`).
 
-    UNDECIDED with ``detail["reason"]`` when the means are not exactly collinear;
+    Closed-form claims are certified on every instance (exact rationals in Arb); claims with
+    population quantities on r = 1 instances only: UNDECIDED with ``detail["reason"]`` when
+    the means are not exactly collinear;
     ``detail["hypotheses"] = False`` when a hypothesis is not certainly satisfied.
     """
     from verify.certify import CertifiedResult, Enclosure, compare, workprec
@@ -123,11 +126,15 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
         fl = require()
     except CertificationSkipped as exc:
         return skipped(cid, str(exc))
-    try:
-        LineMixture.from_params(params)
-    except (ValueError, KeyError) as exc:
-        return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"reason": str(exc)})
     lhs, rhs = entry.lhs, entry.rhs
+    used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b)
+                                                               for a, _, b in entry.hypotheses))
+    population = [n for n in used if ex.QUANTITIES[n].engine]
+    if population:  # certified enclosures of population quantities exist for means on a line only
+        try:
+            LineMixture.from_params(params)
+        except (ValueError, KeyError) as exc:
+            return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"reason": str(exc)})
     if entry.constant is not None:
         c = entry.constant
         at = {ex.constant_symbol(c.name): sp.Rational(c.paper.numerator, c.paper.denominator)}
@@ -135,9 +142,7 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
     method = f"arb: line quantities (Gauss-Legendre, Bernstein-ellipse bounds) and exact closed forms, prec={prec}"
     with workprec(prec):
         closed, w, sq = _exact_closed_form(params, fl)
-        used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b)
-                                                                   for a, _, b in entry.hypotheses))
-        values = {**closed, **_population(params, [n for n in used if ex.QUANTITIES[n].engine], w, sq, fl, prec)}
+        values = {**closed, **(_population(params, population, w, sq, fl, prec) if population else {})}
         for a, rel, b in entry.hypotheses:
             va, vb = (Enclosure.from_arb(ex.evaluate(e, values, "arb"), prec, method) for e in (a, b))
             if compare(va, vb, rel) != "CERTIFIED":
@@ -148,7 +153,8 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
 
 
 def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC) -> dict:
-    """Claim-level certificate (``ClaimCertificate.to_json()``) over the r = 1 instances among ``records``."""
+    """Claim-level certificate (``ClaimCertificate.to_json()``) over the certifiable instances among ``records``
+    (every instance for a closed-form claim, the r = 1 ones otherwise)."""
     from verify.certify import CertifiedResult, ClaimCertificate, available
     from verify.certify._flint import SKIPPED_MESSAGE
     from verify.certify.verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
@@ -174,21 +180,23 @@ def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC)
         else:
             results.append(r)
             params_of.append(p)
-    scope = f"{len(results)} r=1 instances"
-    skipped_txt = (f"; {not_r1} instances not r = 1" if not_r1 else "") + \
+    closed = not any(ex.QUANTITIES[n].engine for n in ex.names_of(entry.lhs) | ex.names_of(entry.rhs))
+    kind = "closed-form" if closed else "r = 1"
+    scope = f"{len(results)} {kind} instances"
+    skipped_txt = (f"; {not_r1} instances not r = 1 or not enclosed" if not_r1 else "") + \
                   (f"; {outside} without certified hypotheses" if outside else "")
     refuted = [i for i, r in enumerate(results) if r.verdict == CERTIFIED_REFUTED]
     ok = [r for r in results if r.verdict == CERTIFIED]
     if refuted:
         r = results[refuted[0]]
-        cert = ClaimCertificate(cid, CERTIFIED_REFUTED, scope, f"CERTIFIED-REFUTED on an r = 1 instance: lhs "
+        cert = ClaimCertificate(cid, CERTIFIED_REFUTED, scope, f"CERTIFIED-REFUTED on an instance ({kind}): lhs "
                                 f"{r.lhs.str(15)} vs rhs {r.rhs.str(15)}{skipped_txt}", results,
                                 {"params": params_of[refuted[0]]})
     elif results and len(ok) == len(results):
-        cert = ClaimCertificate(cid, CERTIFIED, scope, f"CERTIFIED on {len(ok)} r = 1 instances{skipped_txt}",
+        cert = ClaimCertificate(cid, CERTIFIED, scope, f"CERTIFIED on {len(ok)} {kind} instances{skipped_txt}",
                                 results)
     else:
-        cert = ClaimCertificate(cid, UNDECIDED, scope, f"UNDECIDED: {len(ok)}/{len(results)} r = 1 instances "
+        cert = ClaimCertificate(cid, UNDECIDED, scope, f"UNDECIDED: {len(ok)}/{len(results)} {kind} instances "
                                 f"certified{skipped_txt}", results)
     cert.seconds = time.perf_counter() - start
     return cert.to_json()
