@@ -6,7 +6,11 @@ Commands
              ``report.json`` / ``report.md`` to ``--out`` (default ``overmix-report/``)
 list         list the registered claims
 check ID...  run the given claims (same options, same outputs)
-replay FILE  re-evaluate a counterexample file (float64 and mpmath)
+check-file FILE
+             run the claims of a TOML claim file (see :mod:`verify.claims.claim_file`;
+             same options and outputs, plus ``--search-budget SECONDS``)
+replay FILE  re-evaluate a counterexample file (float64 and mpmath; claim-file
+             counterexamples rebuild their claim from the entry they store)
 reproduce    the papers' figures as PNG + CSV (see :mod:`verify.reproduce`)
 engines      agreement table of the population engines on the built-in example
 quantities   population quantities of one mixture from one engine
@@ -98,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="run the given claims")
     c.add_argument("ids", nargs="+", metavar="ID")
     _add_run_options(c, suppress=True)
+    f = sub.add_parser("check-file", help="run the claims of a TOML claim file")
+    f.add_argument("file")
+    _add_run_options(f, suppress=True)
     r = sub.add_parser("replay", help="re-evaluate a counterexample JSON file")
     r.add_argument("file")
     from .reproduce import add_parser as add_reproduce_parser
@@ -116,10 +123,20 @@ def _run(args, claims) -> int:
     seconds = getattr(args, "search_budget", None)
     if seconds is not None:  # scale the per-space evaluations to the time asked for, and cap the wall time
         evaluations = max(evaluations or 0, int(DEFAULT_EVALUATIONS * seconds / SECONDS_PER_DEFAULT_SEARCH))
+    if args.command == "check-file":
+        from .claims.claim_file import load
+        from .claims.claim_file_run import check_file
+
+        load(args.file)  # the whole file is validated before anything starts (one-line error, exit 2)
     with make_executor(getattr(args, "scheduler", "processes"), getattr(args, "workers", None)) as executor:
-        report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances, budget=args.budget,
-                            out_dir=args.out, progress=not args.no_progress, executor=executor,
-                            search_evaluations=evaluations, search_seconds=seconds)
+        if args.command == "check-file":
+            report = check_file(args.file, seed=args.seed, dps=args.dps, instances=args.instances,
+                                budget=args.budget, out_dir=args.out, progress=not args.no_progress,
+                                search_seconds=seconds, search_evaluations=evaluations, executor=executor)
+        else:
+            report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances, budget=args.budget,
+                                out_dir=args.out, progress=not args.no_progress, executor=executor,
+                                search_evaluations=evaluations, search_seconds=seconds)
     jpath, mpath = write_report(report, args.out)
     print(format_table(report))
     print(f"wrote {jpath} and {mpath}")
@@ -144,9 +161,10 @@ def _list() -> int:
 
 
 def _replay(path) -> int:
+    from .claims.claim_file import claim_for_counterexample
     from .claims.counterexamples import replay
 
-    out = replay(path)
+    out = replay(path, claim=claim_for_counterexample(path))
     print(f"claim {out['claim']}: {out['verdict']}")
     for label in ("float64", "mpmath"):
         rec = out[label]
@@ -179,6 +197,8 @@ def main(argv=None) -> int:
             from .reproduce import main as reproduce_main
 
             return reproduce_main(args)
+        if args.command == "check-file":
+            return _run(args, None)
         from .claims import all_claims, get
 
         claims = [get(i) for i in dict.fromkeys(args.ids)] if args.command == "check" else all_claims()

@@ -50,7 +50,8 @@ certified FAILS instance; the counterexample is written to JSON), SUPPORTED
 User claims: build a :class:`Claim` (or use :func:`user_inequality`) and call
 :func:`run_claim` / :func:`verify.report.run_report` directly; registering is
 optional (``register(claim)`` makes it visible to ``python -m verify``
-in the same process).
+in the same process). Claims written in a TOML file, without code:
+:mod:`verify.claims.claim_file` (``python -m verify check-file FILE``).
 """
 
 from .core import (

@@ -49,6 +49,11 @@ from .core import Claim, Evaluation
 from .families import fixed
 from .fits import FIT_FLOOR, fit_geometric, fit_power, tail_window
 from .registry import register
+from .alp25_simplex import DFT, HESSIAN
+
+# registered in the order of shared/claims.md: dft, hessian, em_is_gd, rate, lloyd
+register(DFT)
+register(HESSIAN)
 
 
 def mp_expected_max_normal(k: int, dps: int = 30):
@@ -75,13 +80,13 @@ def eval_lloyd(params, *, dps=None):
                       detail={"k": k, "R0_float64": worst, "R0_mpmath": R0, "spread_of_radii": float(np.ptp(radii))})
 
 
-register(Claim(
+LLOYD = Claim(
     id="alp25.lloyd", paper="alp25", label="Lloyd fixed point",
     statement="data N(0, I_d), centroids s v_j: one Lloyd step returns R_0 v_j, R_0 = sqrt(k/(k-1)) E max of k iid N(0,1)",
     kind="identity", evaluate=eval_lloyd,
     families={"paper": fixed(*[{"k": k, "d": d, "s": s} for k, d in ((2, 1), (3, 2), (4, 3), (5, 6)) for s in (0.5, 2.0)])},
     formalization="our formalization of the alp25 summary (seed 003); agreement to 12 digits",
-    reference="alp25 (Assylbekov, Legg, Pak), arXiv 2506.11850, Lloyd section"))
+    reference="alp25 (Assylbekov, Legg, Pak), arXiv 2506.11850, Lloyd section")
 
 
 # ====================================================================== alp25.em_is_gd
@@ -302,3 +307,5 @@ register(Claim(
                   "uniform weights HOLD when the geometric factor of the last quarter exceeds that of the third "
                   "quarter by more than 3 (se_early + se_late)",
     reference=f"{REF_ALP25}, Theorem (exponential convergence under the DFT condition), Lemma 3, Lemma 5"))
+
+register(LLOYD)

@@ -32,7 +32,7 @@ def _round(x: float) -> float:
 
 
 class Approx:
-    """A float with an absolute error bound; supports + - * / ** (int), exp, sqrt, log."""
+    """A float with an absolute error bound; supports + - * / ** (int), exp, sqrt, log, amax, amin."""
 
     __slots__ = ("value", "error")
 
@@ -130,6 +130,18 @@ def log(a):
         return Approx(math.log(a.value) if a.value > 0 else -math.inf, math.inf)
     v = math.log(a.value)
     return Approx(v, -math.log1p(-a.error / a.value) + _round(v))
+
+
+def amax(values) -> Approx:
+    r"""Maximum of Approx values: :math:`|\max_i a_i - \max_i x_i| \le \max_i e_i`."""
+    values = [Approx.lift(v) for v in values]
+    return Approx(max(v.value for v in values), max(v.error for v in values))
+
+
+def amin(values) -> Approx:
+    r"""Minimum of Approx values: :math:`|\min_i a_i - \min_i x_i| \le \max_i e_i`."""
+    values = [Approx.lift(v) for v in values]
+    return Approx(min(v.value for v in values), max(v.error for v in values))
 
 
 def norm(components) -> Approx:

@@ -12,10 +12,10 @@ span of the mean differences):
   ``responsibility_means`` :math:`E\psi_i` (B, n);
 * ``psi_tilde_sq`` :math:`E|\tilde\psi|^2 = \langle\nabla L, \mu\rangle` (Corollary 10);
 * ``grad_norms`` :math:`|\nabla_{\mu_i}L|` (B, n), ``grad_norm`` (Frobenius),
-  ``grad_norm_max``.
+  ``grad_norm_max``, ``e_psi_min`` :math:`\min_i E\psi_i`.
 
 Closed-form scalars of the means, as in :func:`verify.claims.inputs.closed_form`:
-``U``, ``mu_max``, ``i_max``, ``pi_min``, ``norms`` (B, n), ``spread``,
+``U``, ``mu_max``, ``mu_min``, ``i_max``, ``pi_min``, ``pi_max``, ``norms`` (B, n), ``spread``,
 ``sum_pi_mu_sq``, ``max_dist_to_imax`` :math:`\max_k|\mu_k - \mu_{i_{max}}|`,
 and the ints ``n``, ``d``.
 """
@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 POPULATION = ("loss", "gradient", "responsibility_means", "psi_tilde_sq", "grad_norms", "grad_norm",
-              "grad_norm_max")
+              "grad_norm_max", "e_psi_min")
 
 
 def closed_form_batch(weights: np.ndarray, means: np.ndarray) -> dict:
@@ -38,7 +38,7 @@ def closed_form_batch(weights: np.ndarray, means: np.ndarray) -> dict:
     pair_sq = np.einsum("bijk,bijk->bij", diff, diff)
     return {
         "norms": norms, "U": np.sum(norms**2, axis=1), "mu_max": norms[np.arange(B), i_max], "i_max": i_max,
-        "pi_min": np.min(weights, axis=1),
+        "pi_min": np.min(weights, axis=1), "pi_max": np.max(weights, axis=1), "mu_min": np.min(norms, axis=1),
         "spread": np.einsum("bi,bj,bij->b", weights, weights, pair_sq),
         "sum_pi_mu_sq": np.einsum("bi,bi->b", weights, norms**2),
         "max_dist_to_imax": np.max(np.linalg.norm(means - mu_imax[:, None, :], axis=2), axis=1),
@@ -57,7 +57,8 @@ def population_batch(weights: np.ndarray, means: np.ndarray) -> dict:
     grad_norms = np.linalg.norm(grad, axis=2)
     return {"loss": loss, "gradient": grad, "responsibility_means": resp,
             "psi_tilde_sq": np.einsum("bnd,bnd->b", grad, means), "grad_norms": grad_norms,
-            "grad_norm": np.sqrt(np.sum(grad_norms**2, axis=1)), "grad_norm_max": np.max(grad_norms, axis=1)}
+            "grad_norm": np.sqrt(np.sum(grad_norms**2, axis=1)), "grad_norm_max": np.max(grad_norms, axis=1),
+            "e_psi_min": np.min(resp, axis=1)}
 
 
 def batch_inputs(weights, means, quantities=()) -> dict:

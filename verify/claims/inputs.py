@@ -9,7 +9,14 @@ the rounding to float64), and adds the closed-form scalars of the means:
 * ``U`` :math:`=\sum_i|\mu_i|^2`, ``mu_max`` :math:`=\max_i|\mu_i|`, ``i_max``,
   ``pi_min``, ``norms`` :math:`(|\mu_i|)_i`,
 * ``sum_pi_mu_sq`` :math:`=\sum_i\pi_i|\mu_i|^2`,
-* ``spread`` :math:`=\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2`.
+* ``spread`` :math:`=\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2`,
+* ``pi_max``, ``mu_min`` :math:`=\min_i|\mu_i|`, ``max_dist_to_imax``
+  :math:`=\max_k|\mu_k-\mu_{i_{max}}|` (the case split of xfd24 Lemmas 12 and 19).
+
+Derived population quantities (:data:`DERIVED`; requested like engine
+quantities, computed from the engine quantity they need): ``grad_norm``
+:math:`=|\nabla L|`, ``grad_norm_max`` :math:`=\max_i|\nabla_{\mu_i}L|`,
+``e_psi_min`` :math:`=\min_iE\psi_i`.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import numpy as np
 
 from solvers import Mixture, population
 
-from .approx import Approx, norm
+from .approx import Approx, amax, amin, norm
 
 _EPS = 2.220446049250313e-16
 
@@ -34,10 +41,11 @@ def mixture_from_params(params: dict) -> Mixture:
 
 
 class Inputs(dict):
-    """``name -> Approx`` (or nested lists of Approx) plus ``method`` and ``certified``."""
+    """``name -> Approx`` (or nested lists of Approx) plus ``method``, ``certified`` and ``dps``."""
 
     method: str = "float64"
     certified: bool = False
+    dps: int | None = None  # digits of the mpmath reference that computed the population values
 
 
 def closed_form(mix: Mixture) -> dict:
@@ -53,9 +61,11 @@ def closed_form(mix: Mixture) -> dict:
                 diff_sq = sum(((Approx.exact(a) - Approx.exact(b)) ** 2 for a, b in zip(mu[i], mu[j])), Approx(0.0))
                 spread = spread + w[i] * w[j] * diff_sq
     i_max = int(np.argmax([r.value for r in norms]))
+    to_imax = [norm(Approx.exact(a) - Approx.exact(b) for a, b in zip(row, mu[i_max])) for row in mu]
     return {
         "weights": w, "norms": norms, "U": U, "mu_max": norms[i_max], "i_max": i_max,
         "pi_min": min(w, key=lambda a: a.value), "spread": spread,
+        "pi_max": max(w, key=lambda a: a.value), "mu_min": amin(norms), "max_dist_to_imax": amax(to_imax),
         "sum_pi_mu_sq": sum((wi * r * r for wi, r in zip(w, norms)), Approx(0.0)),
         "n": mix.n, "d": mix.d,
     }
@@ -85,11 +95,19 @@ def closed_form_mp(mix: Mixture, dps: int) -> dict:
         i_max = max(range(mix.n), key=lambda i: sq[i])
         weights = [rounded(p) for p in w]
         return {
-            "weights": weights, "norms": [rounded(v) for v in norms], "U": rounded(mpmath.fsum(sq)),
+            **closed_form(mix), "weights": weights, "norms": [rounded(v) for v in norms], "U": rounded(mpmath.fsum(sq)),
             "mu_max": rounded(norms[i_max]), "i_max": i_max, "pi_min": min(weights, key=lambda a: a.value),
             "spread": rounded(spread), "sum_pi_mu_sq": rounded(mpmath.fsum(p * v for p, v in zip(w, sq))),
             "n": mix.n, "d": mix.d,
         }
+
+
+DERIVED = {
+    "grad_norm": ("gradient", lambda g: norm(x for row in g for x in row)),
+    "grad_norm_max": ("gradient", lambda g: amax(norm(row) for row in g)),
+    "e_psi_min": ("responsibility_means", amin),
+}
+"""Derived name -> (engine quantity it needs, function of that quantity's Approx values)."""
 
 
 def _array_approx(value, error):
@@ -114,17 +132,18 @@ def mixture_inputs(params_or_mix, quantities=("psi_tilde_sq",), *, dps: int | No
     ----------
     params_or_mix : dict or Mixture
     quantities : sequence of str
-        Names understood by :func:`solvers.population.estimate`.
+        Names understood by :func:`solvers.population.estimate`, or keys of :data:`DERIVED`.
     dps : int or None
         None: float64 quadrature engine; int: mpmath reference at ``dps`` digits.
     """
     mix = params_or_mix if isinstance(params_or_mix, Mixture) else mixture_from_params(params_or_mix)
     out = Inputs(closed_form(mix) if dps is None else closed_form_mp(mix, dps))
     out["mixture"] = mix
-    quantities = tuple(quantities)
+    requested = tuple(quantities)
+    quantities = tuple(dict.fromkeys(DERIVED[q][0] if q in DERIVED else q for q in requested))
     if not quantities:
         if dps is not None:
-            out.method, out.certified = f"mpmath closed form dps={int(dps)}", True
+            out.method, out.certified, out.dps = f"mpmath closed form dps={int(dps)}", True, int(dps)
         return out
     if dps is None:
         est = population.estimate(mix, quantities, rtol=rtol)
@@ -140,5 +159,8 @@ def mixture_inputs(params_or_mix, quantities=("psi_tilde_sq",), *, dps: int | No
         for q in quantities:
             out[q] = _mp_approx(res[q].value, res[q].error)
         out.method = f"mpmath reference dps={int(dps)} ({res[quantities[0]].method})"
-        out.certified = True
+        out.certified, out.dps = True, int(dps)
+    for q in requested:
+        if q in DERIVED:
+            out[q] = DERIVED[q][1](out[DERIVED[q][0]])
     return out

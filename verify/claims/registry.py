@@ -49,9 +49,14 @@ def load_papers() -> None:
 
 
 def all_claims() -> list[Claim]:
-    """Every registered claim, in registration order (paper modules loaded first)."""
+    """Every registered claim: paper by paper in :data:`PAPER_MODULES` order (the catalogue's), each paper's
+    claims in registration order, then other claims (user claims) in registration order.
+
+    Ordering by paper makes the list independent of which paper module happened to be imported first.
+    """
     load_papers()
-    return list(_REGISTRY.values())
+    rank = {name: i for i, name in enumerate(PAPER_MODULES)}
+    return sorted(_REGISTRY.values(), key=lambda c: rank.get(c.paper, len(rank)))
 
 
 def get(claim_id: str) -> Claim:

@@ -216,7 +216,11 @@ def _search(claim, records, ex, evaluate_fn, seed, evaluations, seconds, budget,
     if outcome is None:
         return None
     result.notes.extend(outcome.notes)
-    units = [(claim.id, params, "search", None) for params in getattr(outcome, "witnesses", [])]
+    witnesses = [p for p in outcome.witnesses if claim.hypotheses is None or claim.hypotheses(p)]
+    if len(witnesses) < len(outcome.witnesses):
+        result.notes.append(f"{len(outcome.witnesses) - len(witnesses)} search witness(es) outside the hypotheses "
+                            "(a hypothesis on a population quantity is checked on the witnesses only) dropped")
+    units = [(claim.id, params, "search", None) for params in witnesses]
     records += [_record(u, o) for u, o in zip(units, ex.map(units, fn=evaluate_fn))]
     return outcome
 

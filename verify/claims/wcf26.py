@@ -41,6 +41,7 @@ from .fits import FIT_FLOOR, fit_geometric, fit_power, tail_window
 from .core import Claim, Evaluation
 from .families import fixed
 from .registry import register
+from .wcf26_expansion import EXPANSION
 
 REF = "wcf26 (Wang, Charisopoulos, Fazel), arXiv 2605.30936"
 POLYAK_QUARTIC_Q = (3 / 4) ** 4
@@ -173,6 +174,8 @@ MISSPECIFIED_FIXED = [
     {**MISSPECIFIED_TRUTH, "weights": [0.8, 0.2], "means": [[-1.0], [1.0]]},
     {**MISSPECIFIED_TRUTH, "weights": [0.6, 0.3, 0.1], "means": [[-1.0], [0.8], [1.2]]},
 ]
+
+register(EXPANSION)  # first, in the order of shared/claims.md
 
 register(Claim(
     id="wcf26.linear", paper="wcf26", label="local linear convergence (short steps + Polyak)",

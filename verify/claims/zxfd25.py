@@ -286,16 +286,6 @@ def eval_global(params, *, dps=None):
 
 
 register(Claim(
-    id="zxfd25.stein", paper="zxfd25", label="Stein form of the gradient",
-    statement="grad_{mu_i} L = sum_a pi*_a E_{x~N(mu*_a, I)}[psi_i(x) sum_k psi_k(x)(mu_k - mu*_a)]",
-    kind="identity", evaluate=eval_stein,
-    families={"paper": fixed(*STEIN_FIXED), "random": _random_stein}, default_instances=2,
-    report_keys=("max_abs_difference", "grid_engine_difference"),
-    formalization="our formalization (seed 002 is the abstract): both sides per truth component via the shifted "
-                  "student (exact reweighting pi_i exp(<mu*_a, mu_i>)), adaptive quadrature with error estimates",
-    reference=f"{REF}, gradient of KL(p*||p) under a mixture truth (Stein's lemma)"))
-
-register(Claim(
     id="zxfd25.global", paper="zxfd25", label="global convergence, n = Omega(m log m)",
     statement="with n >= C m log m, randomly initialized gradient EM recovers every true component with high "
               "probability; at n = m it fails with visible probability",
@@ -306,3 +296,13 @@ register(Claim(
                   "(eta = 1, 40 iterations, grid engine), 96 seeded runs per n; success = recovery gap <= 0.5 and "
                   "L <= 1e-2; C = 2.5; HOLDS: Wilson 95% lower bound > 0.8 (n = 16) / upper bound < 0.9 (n = m)",
     reference=f"{REF}, main theorem (n = Omega(m log m)); exact parameterization fails for m >= 3"))
+
+register(Claim(
+    id="zxfd25.stein", paper="zxfd25", label="Stein form of the gradient",
+    statement="grad_{mu_i} L = sum_a pi*_a E_{x~N(mu*_a, I)}[psi_i(x) sum_k psi_k(x)(mu_k - mu*_a)]",
+    kind="identity", evaluate=eval_stein,
+    families={"paper": fixed(*STEIN_FIXED), "random": _random_stein}, default_instances=2,
+    report_keys=("max_abs_difference", "grid_engine_difference"),
+    formalization="our formalization (seed 002 is the abstract): both sides per truth component via the shifted "
+                  "student (exact reweighting pi_i exp(<mu*_a, mu_i>)), adaptive quadrature with error estimates",
+    reference=f"{REF}, gradient of KL(p*||p) under a mixture truth (Stein's lemma)"))

@@ -1,0 +1,204 @@
+r"""Run a claim file: the report of :mod:`verify.report`, Arb certification where it applies, counterexamples.
+
+:func:`check_file` loads the whole file first (:func:`verify.claims.claim_file.load`;
+a bad file raises :class:`~verify.claims.claim_file.ClaimFileError` before
+anything runs), then runs its claims through :func:`verify.report.run_report`
+exactly like registered claims, and then
+
+* certifies, where it applies (every instance of a closed-form claim; for claims with
+  population quantities, the instances whose means span at most one dimension
+  exactly): the same SymPy expressions are evaluated with python-flint
+  ``arb`` balls (:func:`certify_instance`) on the certified enclosures of
+  :func:`verify.certify.line.line_quantities_arb` and the exact rational closed
+  forms of the means; the claim's ``certified`` entry says CERTIFIED /
+  CERTIFIED-REFUTED / UNDECIDED (SKIPPED without python-flint), as for the
+  registered certifiable claims;
+* records the claim file and the entry in every counterexample file, so that
+  ``python -m verify replay`` rebuilds the claim (:func:`~verify.claims.claim_file.claim_for_counterexample`).
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import sympy as sp
+
+from . import expression as ex
+from .claim_file import ClaimFileEntry, load, record_claim_file
+
+CERTIFY_PREC = 128
+
+
+def check_file(path, *, seed=0, dps=30, instances=None, budget=None, out_dir=None, progress=True,
+               search_seconds=None, search_evaluations=None, executor=None, certify=True) -> dict:
+    """Run every claim of the file at ``path``; returns the report dict of :func:`verify.report.run_report`.
+
+    Parameters are those of :func:`verify.report.run_report`; ``certify=False`` skips the Arb path.
+    The report gets ``"claim_file"`` (the path) and, per claim, the certificate of its certifiable instances.
+    """
+    from verify.report import run_report
+
+    entries = load(path)
+    report = run_report([e.claim for e in entries], seed=seed, dps=dps, instances=instances, budget=budget,
+                        out_dir=out_dir, progress=progress, search_seconds=search_seconds,
+                        search_evaluations=search_evaluations, executor=executor)
+    results = report["_results"]
+    for i, (entry, result) in enumerate(zip(entries, results)):
+        if certify and not result.interrupted:
+            result.certified = certify_records(entry, result.instances)
+        if result.counterexample:
+            record_claim_file(result.counterexample, entry)
+        report["claims"][i] = result.to_json()
+    report["claim_file"] = str(path)
+    return report
+
+
+# ------------------------------------------------------------------ Arb path
+def _exact_closed_form(params, fl):
+    """Closed-form vocabulary values as Arb balls from exact rationals (weights normalized exactly)."""
+    w = [Fraction(str(x)) if isinstance(x, str) else Fraction(float(x)) for x in params["weights"]]
+    s = sum(w)
+    w = [x / s for x in w]
+    mu = [[Fraction(float(x)) for x in row] for row in params["means"]]
+    sq = [sum(x * x for x in row) for row in mu]
+    i_max = max(range(len(sq)), key=lambda i: sq[i])
+    to_imax = [sum((a - b) ** 2 for a, b in zip(row, mu[i_max])) for row in mu]
+
+    def q(x: Fraction):
+        return fl.arb(fl.fmpq(x.numerator, x.denominator))
+
+    spread = sum(w[i] * w[j] * sum((a - b) ** 2 for a, b in zip(mu[i], mu[j]))
+                 for i in range(len(w)) for j in range(len(w)))
+    return {"U": q(sum(sq)), "mu_max": q(sq[i_max]).sqrt(), "mu_min": q(min(sq)).sqrt(), "pi_min": q(min(w)),
+            "pi_max": q(max(w)), "spread": q(spread), "sum_pi_mu_sq": q(sum(a * b for a, b in zip(w, sq))),
+            "max_dist_to_imax": q(max(to_imax)).sqrt(), "d": fl.arb(len(mu[0])), "n": fl.arb(len(w))}, w, sq
+
+
+def _population(params, names, w, sq, fl, prec):
+    """Arb enclosures of the population vocabulary names (r = 1; all-zero means in closed form)."""
+    from verify.certify.line import LineMixture, line_quantities_arb
+
+    base = {ex.QUANTITIES[n].engine for n in names}
+    engine = tuple(sorted({"gradient" if b in ("grad_norm", "grad_norm_max") else
+                           "responsibility_means" if b == "e_psi_min" else b for b in base}))
+    if all(s == 0 for s in sq):  # L = 0, psi~ = 0, grad = 0, E psi_i = pi_i exactly
+        vals = {"loss": fl.arb(0), "psi_tilde_sq": fl.arb(0), "gradient": [fl.arb(0)] * len(w),
+                "responsibility_means": [fl.arb(fl.fmpq(x.numerator, x.denominator)) for x in w]}
+    else:
+        mix = LineMixture.from_params(params)
+        vals = line_quantities_arb(mix.arb_weights(), mix.arb_coords(), engine, prec=prec)
+    out = {}
+    for n in names:
+        b = ex.QUANTITIES[n].engine
+        if b == "grad_norm":  # gradient coefficients along the unit direction e: |grad_i| = |g_i|
+            out[n] = sum((g * g for g in vals["gradient"]), fl.arb(0)).sqrt()
+        elif b == "grad_norm_max":
+            out[n] = _fold([abs(g) for g in vals["gradient"]], lambda a, c: a.max(c))
+        elif b == "e_psi_min":
+            out[n] = _fold(vals["responsibility_means"], lambda a, c: a.min(c))
+        else:
+            out[n] = vals[b]
+    return out
+
+
+def _fold(values, op):
+    out = values[0]
+    for v in values[1:]:
+        out = op(out, v)
+    return out
+
+
+def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY_PREC):
+    """Certified verdict of one instance (a :class:`verify.certify.CertifiedResult`).
+
+    Closed-form claims are certified on every instance (exact rationals in Arb); claims with
+    population quantities on r = 1 instances only: UNDECIDED with ``detail["reason"]`` when
+    the means are not exactly collinear;
+    ``detail["hypotheses"] = False`` when a hypothesis is not certainly satisfied.
+    """
+    from verify.certify import CertifiedResult, Enclosure, compare, workprec
+    from verify.certify._flint import CertificationSkipped, require
+    from verify.certify.line import LineMixture
+    from verify.certify.verdict import UNDECIDED, skipped
+
+    cid = entry.claim.id
+    try:
+        fl = require()
+    except CertificationSkipped as exc:
+        return skipped(cid, str(exc))
+    lhs, rhs = entry.lhs, entry.rhs
+    used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b)
+                                                               for a, _, b in entry.hypotheses))
+    population = [n for n in used if ex.QUANTITIES[n].engine]
+    if population:  # certified enclosures of population quantities exist for means on a line only
+        try:
+            LineMixture.from_params(params)
+        except (ValueError, KeyError) as exc:
+            return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"reason": str(exc)})
+    if entry.constant is not None:
+        c = entry.constant
+        at = {ex.constant_symbol(c.name): sp.Rational(c.paper.numerator, c.paper.denominator)}
+        lhs, rhs = lhs.xreplace(at), rhs.xreplace(at)
+    method = f"arb: line quantities (Gauss-Legendre, Bernstein-ellipse bounds) and exact closed forms, prec={prec}"
+    with workprec(prec):
+        closed, w, sq = _exact_closed_form(params, fl)
+        values = {**closed, **(_population(params, population, w, sq, fl, prec) if population else {})}
+        for a, rel, b in entry.hypotheses:
+            va, vb = (Enclosure.from_arb(ex.evaluate(e, values, "arb"), prec, method) for e in (a, b))
+            if compare(va, vb, rel) != "CERTIFIED":
+                return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"hypotheses": False})
+        left = Enclosure.from_arb(ex.evaluate(lhs, values, "arb"), prec, method)
+        right = Enclosure.from_arb(ex.evaluate(rhs, values, "arb"), prec, method)
+    return CertifiedResult(compare(left, right, entry.relation), left, right, entry.relation, cid, {})
+
+
+def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC) -> dict:
+    """Claim-level certificate (``ClaimCertificate.to_json()``) over the certifiable instances among ``records``
+    (every instance for a closed-form claim, the r = 1 ones otherwise)."""
+    from verify.certify import CertifiedResult, ClaimCertificate, available
+    from verify.certify._flint import SKIPPED_MESSAGE
+    from verify.certify.verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
+
+    start = time.perf_counter()
+    cid = entry.claim.id
+    if not available():
+        return ClaimCertificate(cid, SKIPPED, "", SKIPPED_MESSAGE).to_json()
+    results, params_of, not_r1, outside = [], [], 0, 0  # not_r1 also counts instances Arb could not enclose
+    for rec in records:
+        p = rec.params
+        if not (isinstance(p, dict) and "means" in p):
+            continue
+        try:
+            r = certify_instance(entry, p, prec=prec)
+        except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. an enclosure that does not converge
+            r = CertifiedResult(UNDECIDED, None, None, entry.relation, cid,
+                                {"reason": f"{type(exc).__name__}: {exc}"})
+        if "reason" in r.detail:
+            not_r1 += 1
+        elif r.detail.get("hypotheses") is False:
+            outside += 1
+        else:
+            results.append(r)
+            params_of.append(p)
+    closed = not any(ex.QUANTITIES[n].engine for n in ex.names_of(entry.lhs) | ex.names_of(entry.rhs))
+    kind = "closed-form" if closed else "r = 1"
+    scope = f"{len(results)} {kind} instances"
+    skipped_txt = (f"; {not_r1} instances not r = 1 or not enclosed" if not_r1 else "") + \
+                  (f"; {outside} without certified hypotheses" if outside else "")
+    refuted = [i for i, r in enumerate(results) if r.verdict == CERTIFIED_REFUTED]
+    ok = [r for r in results if r.verdict == CERTIFIED]
+    if refuted:
+        r = results[refuted[0]]
+        cert = ClaimCertificate(cid, CERTIFIED_REFUTED, scope, f"CERTIFIED-REFUTED on an instance ({kind}): lhs "
+                                f"{r.lhs.str(15)} vs rhs {r.rhs.str(15)}{skipped_txt}", results,
+                                {"params": params_of[refuted[0]]})
+    elif results and len(ok) == len(results):
+        cert = ClaimCertificate(cid, CERTIFIED, scope, f"CERTIFIED on {len(ok)} {kind} instances{skipped_txt}",
+                                results)
+    else:
+        cert = ClaimCertificate(cid, UNDECIDED, scope, f"UNDECIDED: {len(ok)}/{len(results)} {kind} instances "
+                                f"certified{skipped_txt}", results)
+    cert.seconds = time.perf_counter() - start
+    return cert.to_json()
+
