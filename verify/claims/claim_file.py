@@ -420,8 +420,10 @@ def search_space(space, lhs=None, rhs=None, relation=">=", constant=None, hyps=(
     names = sorted(set().union(*(ex.names_of(e) for e in (lhs, rhs))))
     quantities = tuple(sorted({ex.QUANTITIES[n].engine for n in names if ex.QUANTITIES[n].engine}))
 
-    def value(expr, q):
-        return ex.evaluate(expr, {name: q[name] for name in ex.names_of(expr)}, "numpy")
+    def value(expr, q):  # numpy arrays in the search, Approx values where the limit trend re-evaluates
+        if isinstance(q.get("mu_max"), np.ndarray):
+            return ex.evaluate(expr, {name: q[name] for name in ex.names_of(expr)}, "numpy")
+        return side_value(expr, q)
 
     if constant is not None:
         sides = lambda q: (value(constant.tight, q), 1.0)  # noqa: E731
