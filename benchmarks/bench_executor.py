@@ -23,7 +23,8 @@ import math
 import time
 
 from verify.claims import get, load_papers
-from verify.claims.engine import _rng, run_claim
+from verify.claims.records import instance_rng as _rng
+from verify.claims.runner import evaluate_unit, run_claim
 from verify.executor import ProcessExecutor, SerialExecutor, make_executor
 
 CLAIM = "xfd24.lemma11"
@@ -63,7 +64,7 @@ def mpmath_run(executor, count):
     params = claim.families["random"](_rng(0, claim.id, 0), count)
     units = [(claim.id, p, "random", 30) for p in params]
     start = time.perf_counter()
-    records = executor.map(units)
+    records = executor.map(units, fn=evaluate_unit)
     return time.perf_counter() - start, json.dumps([r.to_json() for r in records], sort_keys=True), len(records)
 
 

@@ -32,8 +32,8 @@ from pathlib import Path
 from verify import symbolic as sym
 from verify.claims import expression
 from verify.claims.claim_file import ClaimFileError, load
-from verify.claims.claim_file_run import check_file
-from verify.claims.engine import replay
+from verify.file_report import check_file
+from verify.claims.counterexamples import replay
 from verify.report import format_table, write_report
 
 folder = Path(tempfile.mkdtemp(prefix="overmix-claims-"))

@@ -8,7 +8,7 @@ import pytest
 
 from verify.claims import HOLDS, REFUTED, SUPPORTED, get, run_claim
 from verify.claims.claim_file import ClaimFileError, build_entry, load
-from verify.claims.claim_file_run import certify_instance, check_file
+from verify.file_report import certify_instance, check_file
 from verify.claims.inputs import mixture_inputs
 from verify.cli import main
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from verify.claims import FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, get
-from verify.claims.engine import run_claim
+from verify.claims.runner import run_claim
 
 
 def ev(claim_id, params, dps=None):

@@ -53,8 +53,7 @@ def test_failing_unit_is_retried_once_then_reported(monkeypatch):
         calls.append(unit)
         raise RuntimeError("worker exploded")
 
-    monkeypatch.setattr(ex, "evaluate_unit", flaky)
-    records = SerialExecutor().map([("xfd24.thm14", {"weights": [1.0], "means": [[1.0]]}, "random", None)])
+    records = SerialExecutor().map([("xfd24.thm14", {"weights": [1.0], "means": [[1.0]]}, "random", None)], fn=flaky)
     assert len(calls) == 2
     assert isinstance(records[0], ex.UnitError) and "worker exploded" in str(records[0])
 
@@ -104,7 +103,7 @@ class _RecordingExecutor(SerialExecutor):
 
 
 def test_search_and_confirmation_go_through_the_executor():
-    from verify.claims.engine import run_claim
+    from verify.claims.runner import run_claim
 
     executor = _RecordingExecutor()
     run_claim(get("xfd24.thm14"), instances=2, search_evaluations=20, certify=False, executor=executor)
@@ -112,7 +111,7 @@ def test_search_and_confirmation_go_through_the_executor():
 
 
 def test_unit_error_is_an_error_instance_not_a_smaller_sample():
-    from verify.claims.engine import run_claim
+    from verify.claims.runner import run_claim
 
     clean = run_claim(get("xfd24.thm14"), instances=3, search_evaluations=0, certify=False)
     result = run_claim(get("xfd24.thm14"), instances=3, search_evaluations=0, certify=False,
@@ -143,7 +142,7 @@ def test_ctrl_c_keeps_what_finished(tmp_path):
 
 
 def test_budget_is_honoured_on_the_executor_path():
-    from verify.claims.engine import run_claim
+    from verify.claims.runner import run_claim
 
     full = run_claim(get("xfd24.thm14"), instances=50, search_evaluations=0, certify=False)
     with ProcessExecutor(workers=2) as executor:
@@ -153,7 +152,7 @@ def test_budget_is_honoured_on_the_executor_path():
 
 
 def test_progress_streams_per_instance():
-    from verify.claims.engine import run_claim
+    from verify.claims.runner import run_claim
 
     seen = []
     with ProcessExecutor(workers=2) as executor:

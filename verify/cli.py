@@ -125,7 +125,7 @@ def _run(args, claims) -> int:
         evaluations = max(evaluations or 0, int(DEFAULT_EVALUATIONS * seconds / SECONDS_PER_DEFAULT_SEARCH))
     if args.command == "check-file":
         from .claims.claim_file import load
-        from .claims.claim_file_run import check_file
+        from .file_report import check_file
 
         load(args.file)  # the whole file is validated before anything starts (one-line error, exit 2)
     with make_executor(getattr(args, "scheduler", "processes"), getattr(args, "workers", None)) as executor:

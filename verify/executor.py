@@ -1,7 +1,8 @@
 """One executor layer for claim checks: serial, local processes, or Dask.
 
-Every instance evaluation of the claim engine is a small, deterministic work
-unit ``(claim_id, params, family, dps)``: the instance parameters were drawn
+The executors run any work function over a list of units; the claim runner
+passes :func:`verify.claims.runner.evaluate_unit`, for which every instance
+evaluation is a small, deterministic work unit ``(claim_id, params, family, dps)``: the instance parameters were drawn
 from the claim's seeded family before scheduling, so the report does not depend
 on which executor (or which worker) evaluated a unit. Results come back in
 submission order.
@@ -34,13 +35,10 @@ from concurrent.futures.process import BrokenProcessPool
 SCHEDULERS = ("serial", "processes", "local", "tcp://HOST:PORT")
 
 
-def evaluate_unit(unit):
-    """Evaluate one claim work unit ``(claim_id, params, family, dps)`` in any process."""
-    from verify.claims.records import evaluate_instance
-    from verify.claims.registry import get
-
-    claim_id, params, family, dps = unit
-    return evaluate_instance(get(claim_id), params, family, dps=dps)
+def _work_function(fn):
+    if not callable(fn):
+        raise ValueError(f"fn: expected the work function of the units (a picklable top-level function), got {fn!r}")
+    return fn
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ class SerialExecutor:
     workers = 1
 
     def map(self, units, progress=None, fn=None, chunksize=None):
-        """``[fn(u) for u in units]`` in submission order (``fn`` default :func:`evaluate_unit`).
+        """``[fn(u) for u in units]`` in submission order (``fn``: the work function, required).
 
         ``fn`` must be a picklable top-level function for the pool and Dask
         executors. A unit that raises twice yields a :class:`UnitError` in its
@@ -116,7 +114,7 @@ class SerialExecutor:
         about eight tasks per worker so that small units do not drown in
         scheduling overhead. The results do not depend on it.
         """
-        fn = fn or evaluate_unit
+        fn = _work_function(fn)
         out = []
         try:
             for unit in units:
@@ -163,7 +161,7 @@ class ProcessExecutor(SerialExecutor):
         return self._pool
 
     def map(self, units, progress=None, fn=None, chunksize=None):
-        fn = fn or evaluate_unit
+        fn = _work_function(fn)
         units = list(units)
         slots = _Slots(len(units), progress)
         pool = self._get_pool()
@@ -228,7 +226,7 @@ class DaskExecutor(SerialExecutor):
     def map(self, units, progress=None, fn=None, chunksize=None):
         from distributed import as_completed
 
-        fn = fn or evaluate_unit
+        fn = _work_function(fn)
         units = list(units)
         chunks = _chunks(len(units), self._chunksize(len(units), chunksize))
         futures = [self._client.submit(run_chunk, (fn, [units[i] for i in idx]), pure=False, retries=1)

@@ -50,6 +50,7 @@ from .families import fixed
 from .fits import FIT_FLOOR, fit_geometric, fit_power, tail_window
 from .registry import register
 from .alp25_simplex import DFT, HESSIAN
+from .papers import PAPERS
 
 # registered in the order of shared/claims.md: dft, hessian, em_is_gd, rate, lloyd
 register(DFT)
@@ -86,7 +87,7 @@ LLOYD = Claim(
     kind="identity", evaluate=eval_lloyd,
     families={"paper": fixed(*[{"k": k, "d": d, "s": s} for k, d in ((2, 1), (3, 2), (4, 3), (5, 6)) for s in (0.5, 2.0)])},
     formalization="our formalization of the alp25 summary (seed 003); agreement to 12 digits",
-    reference="alp25 (Assylbekov, Legg, Pak), arXiv 2506.11850, Lloyd section")
+    reference=f"{PAPERS['alp25']}, Lloyd section")
 
 
 # ====================================================================== alp25.em_is_gd
@@ -285,7 +286,7 @@ RATE_FIXED = [
     {"weights": [1 / 3, 1 / 3, 1 / 3], "theta": [0.3, 0.1], "n_iter": 160},
 ]
 
-REF_ALP25 = "alp25 (Assylbekov, Legg, Pak), arXiv 2506.11850"
+REF_ALP25 = PAPERS["alp25"]
 register(Claim(
     id="alp25.em_is_gd", paper="alp25", label="EM = GD with unit step",
     statement="theta+ = sum_j R^(-j) E_x[psi_j(x) x] equals theta - grad_theta L(theta)",

@@ -37,9 +37,10 @@ import numpy as np
 
 from .core import Claim, Evaluation
 from .families import fixed
+from .papers import PAPERS
 
 _EPS = np.finfo(float).eps
-REF = "alp25 (Assylbekov, Legg, Pak), arXiv 2506.11850"
+REF = PAPERS["alp25"]
 
 
 def _weights(params) -> np.ndarray:

@@ -17,7 +17,7 @@ validated before SymPy reads them. :func:`load` checks the whole file first
 and raises :class:`ClaimFileError` (one line: file, claim, key, what was
 expected) before anything runs. Each entry becomes one
 :class:`~verify.claims.core.Claim` built by
-:func:`verify.claims.engine.user_inequality`, with the instance family
+:func:`verify.claims.user.user_inequality`, with the instance family
 ``random_mixtures(n, d, scale)`` of its ``space``; :class:`ClaimFileEntry`
 keeps the claim, the parsed space and the entry as read.
 

@@ -192,10 +192,18 @@ def _confirm(claim_id, records, ex, evaluate_fn, dps, confirm_undecided):
         records[i] = new
 
 
+def evaluate_unit(unit):
+    """Evaluate one claim work unit ``(claim_id, params, family, dps)`` in any process (registered claims)."""
+    from .registry import get
+
+    claim_id, params, family, dps = unit
+    return evaluate_instance(get(claim_id), params, family, dps=dps)
+
+
 def _executor_for(claim: Claim, executor):
     """``(executor, evaluate_fn)``: registered claims go to ``executor``; an unregistered
     (user) claim cannot be pickled to a worker and runs here."""
-    from verify.executor import SerialExecutor, evaluate_unit
+    from verify.executor import SerialExecutor
 
     if _is_registered(claim):
         return (executor or SerialExecutor()), evaluate_unit

@@ -42,8 +42,9 @@ from .core import Claim, Evaluation
 from .families import fixed
 from .registry import register
 from .wcf26_expansion import EXPANSION
+from .papers import PAPERS
 
-REF = "wcf26 (Wang, Charisopoulos, Fazel), arXiv 2605.30936"
+REF = PAPERS["wcf26"]
 POLYAK_QUARTIC_Q = (3 / 4) ** 4
 MISSPECIFIED_THRESHOLD = 1e-9
 

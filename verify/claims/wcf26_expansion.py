@@ -34,9 +34,10 @@ import numpy as np
 
 from .core import Claim, Evaluation
 from .families import fixed, random_means, random_weights
+from .papers import PAPERS
 
 EPS0_TIMES_MU_MAX = 0.4
-REF = "wcf26 (Wang, Charisopoulos, Fazel), arXiv 2605.30936"
+REF = PAPERS["wcf26"]
 
 
 def closed_form(weights, means) -> tuple[float, float, float]:

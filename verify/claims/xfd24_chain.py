@@ -37,6 +37,7 @@ import numpy as np
 
 from .core import Claim, Evaluation
 from .families import random_weights
+from .papers import PAPERS
 
 DPS = 20
 
@@ -211,7 +212,7 @@ def _collinear_ok(params):
     return bool(np.all(mu[:, 1:] == 0))
 
 
-REF = "xfd24 (Xu, Fazel, Du, NeurIPS 2024)"
+REF = PAPERS["xfd24"]
 CLAIMS = [
     Claim(id="xfd24.eq6", paper="xfd24", label="eq. (6)",
           statement="E|psi~(x)|^2 = 1/4 E[(int_{-1}^{1} |x| xbar^T grad psi~(tx) xbar dt)^2]", kind="identity",

@@ -21,6 +21,7 @@ from .families import MixtureSearch, fixed, random_means, random_mixtures, rando
 from .formula import formula_claim, hypothesis_check
 from .search import MixtureSpace, Search
 from .inputs import mixture_from_params, mixture_inputs
+from .papers import PAPERS
 
 
 def _ineq(lhs, rhs, relation, q, constant=None, **detail):
@@ -343,7 +344,7 @@ SPECIAL = fixed(
 )
 RANDOM = random_mixtures(n=(2, 3), d=(1, 4), scale=2.0)
 SMALL = random_mixtures(n=(2, 3), d=(1, 3), scale=0.8)
-REF = "xfd24 (Xu, Fazel, Du, NeurIPS 2024)"
+REF = PAPERS["xfd24"]
 
 
 def _claim(id_, label, statement, kind, fn, *, families=None, **kw):

@@ -16,6 +16,7 @@ import numpy as np
 from .core import Claim, Constant, Evaluation
 from .families import random_mixtures
 from .search import MixtureSpace, Search
+from .papers import PAPERS
 
 DPS = 30
 
@@ -179,7 +180,7 @@ def _x_nonzero(params):
 
 
 POINTS = random_mixtures(n=(2, 4), d=(1, 3), scale=2.0, rank=None, extra=_add_x)
-REF = "xfd24 (Xu, Fazel, Du, NeurIPS 2024)"
+REF = PAPERS["xfd24"]
 
 CLAIMS = [
     Claim(id="xfd24.eq8", paper="xfd24", label="eq. (8)", statement="grad_x psi_i(x) = psi_i(x)(mu_i - sum_k psi_k(x) mu_k)",

@@ -57,6 +57,7 @@ from .core import Claim, Constant, Evaluation
 from .families import fixed, random_mixtures
 from .fits import fit_power
 from .inputs import mixture_from_params, mixture_inputs
+from .papers import PAPERS
 
 DPS = 30
 
@@ -212,7 +213,7 @@ def _thm2_params(rng, params):
     return params
 
 
-REF = "xfd24 (Xu, Fazel, Du, NeurIPS 2024)"
+REF = PAPERS["xfd24"]
 CLAIMS = [
     Claim(id="xfd24.thm7", paper="xfd24", label="Theorem 7",
           statement="mu(0) = (12 sqrt(d) e1, -12 sqrt(d) e1, 0, ..., 0), equal weights: for 0 <= t <= T = exp(d)/(30 eta), "

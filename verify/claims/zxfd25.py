@@ -57,8 +57,9 @@ from .approx import Approx
 from .core import Claim, Evaluation
 from .families import fixed
 from .registry import register
+from .papers import PAPERS
 
-REF = "zxfd25 (Zhou, Xu, Fazel, Du), arXiv 2506.06584"
+REF = PAPERS["zxfd25"]
 
 
 # ====================================================================== zxfd25.stein

@@ -24,8 +24,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-from . import expression as ex
-from .claim_file import ClaimFileEntry, load, record_claim_file
+from .claims import expression as ex
+from .claims.claim_file import ClaimFileEntry, load, record_claim_file
 
 CERTIFY_PREC = 128
 
