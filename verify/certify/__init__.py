@@ -2,14 +2,18 @@ r"""Certified verdicts: rigorous enclosures with Arb (python-flint) interval ari
 
 High-precision floating point says "probably"; ball arithmetic says
 "certainly". This package gives mathematically rigorous verdicts where the
-reduced problem is one-dimensional (means on a line, r = 1) or the claim is a
-scalar fact:
+reduced problem is at most two-dimensional (means spanning a line or a plane,
+r <= 2) or the claim is a scalar fact:
 
 * :class:`Enclosure`: a ball with exact dyadic midpoint/radius and Arb-style
   ``certainly_le/lt/ge/gt`` comparisons (usable without python-flint).
-* :func:`line_quantities`: certified L, grad L (both forms), E|psi~|^2, E psi_i
-  for r = 1 instances (Gauss–Legendre with Bernstein-ellipse error bounds,
-  split at the kinks, analytic Gaussian tails).
+* :func:`mixture_quantities`: certified L, grad L (both forms), E|psi~|^2, E psi_i
+  for means spanning at most a plane (r <= 2), exact input (decimal strings are
+  the decimals they spell); ValueError naming ``means`` for r > 2.
+* :func:`line_quantities`: the r = 1 engine (Gauss–Legendre with Bernstein-ellipse
+  error bounds, split at the kinks, analytic Gaussian tails);
+  :mod:`verify.certify.plane`: the r = 2 engine (tensor Gauss–Legendre on adaptive
+  rectangles with a Bernstein-ellipse bound per variable, analytic tails).
 * :func:`certify_scalar` / :func:`certify_scalar_range`: scalar facts of the
   xfd24 proofs for d = 1..1000; :func:`certify_on_interval` (coverings).
 * :func:`certify_instance` and :func:`certified_claim_ids`: one certified
@@ -31,6 +35,7 @@ from .enclosure import Enclosure
 from .verdict import (CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED, VERDICTS, CertifiedResult,
                       combine, compare)
 from .line import QUANTITIES, LineMixture, LineQuantities, line_quantities
+from .mixture import MixtureQuantities, PlaneMixture, exact_span, mixture_quantities
 from .scalar import (ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_eq18_exp, certify_exp_rational, certify_on_interval,
                      certify_scalar, certify_scalar_range, chi_mgf)
 from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance
@@ -42,7 +47,7 @@ __all__ = [
     "certify_thm7", "certify_thm7_all_eta", "certify_thm7_range",
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
     "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",
-    "combine", "compare", "QUANTITIES", "LineMixture", "LineQuantities", "line_quantities",
+    "combine", "compare", "MixtureQuantities", "PlaneMixture", "exact_span", "mixture_quantities", "QUANTITIES", "LineMixture", "LineQuantities", "line_quantities",
     "ALL_D_ARGUMENTS", "SCALAR_CLAIMS", "certify_all_d", "certify_eq18_exp", "certify_exp_rational", "certify_on_interval",
     "certify_scalar", "certify_scalar_range", "chi_mgf",
 ]
