@@ -18,6 +18,9 @@ r <= 2) or the claim is a scalar fact:
   xfd24 proofs for d = 1..1000; :func:`certify_on_interval` (coverings).
 * :func:`certify_instance` and :func:`certified_claim_ids`: one certified
   verdict per claim instance (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED);
+  mixture claims are :class:`MixtureStatement` objects (:func:`register_statement`
+  adds one; :func:`thm14_statement` and :func:`gradient_alignment_statement` build
+  two examples);
   :func:`certify_claim`: one claim-level verdict with a report line.
 * :func:`certify_thm7`: the Theorem 7 trajectory with interval propagation
   (one step size); :func:`certify_thm7_all_eta`: every step size at once from a
@@ -38,11 +41,15 @@ from .line import QUANTITIES, LineMixture, LineQuantities, line_quantities
 from .mixture import MixtureQuantities, PlaneMixture, exact_span, mixture_quantities
 from .scalar import (ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_eq18_exp, certify_exp_rational, certify_on_interval,
                      certify_scalar, certify_scalar_range, chi_mgf)
-from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance
+from .statements import (Context, MixtureStatement, Side, gradient_alignment_statement, register_statement,
+                         thm14_statement, unregister_statement)
+from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance, certify_statement
 from .claims import BUILTIN_INSTANCES, ClaimCertificate, certify_claim
 from .thm7 import certify_thm7, certify_thm7_all_eta, certify_thm7_range
 
 __all__ = [
+    "Context", "MixtureStatement", "Side", "gradient_alignment_statement", "register_statement", "thm14_statement",
+    "unregister_statement", "certify_statement",
     "BUILTIN_INSTANCES", "ClaimCertificate", "certify_claim", "MIXTURE_CLAIMS", "as_evaluation", "certified_claim_ids", "certify_instance",
     "certify_thm7", "certify_thm7_all_eta", "certify_thm7_range",
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
