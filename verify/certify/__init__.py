@@ -26,10 +26,11 @@ r <= 2) or the claim is a scalar fact:
   (one step size); :func:`certify_thm7_all_eta`: every step size at once from a
   certified uniform bound on the gradient over the trapping interval.
 
-python-flint is optional: everything imports without it, and the certifying
-functions return a ``SKIPPED`` result carrying :data:`SKIPPED_MESSAGE`
-("certification skipped: python-flint not installed") or raise
-:class:`CertificationSkipped` (:func:`line_quantities`). Precision is scoped
+python-flint is a core dependency. If it cannot be imported, everything still
+imports, and the certifying functions return a ``SKIPPED`` result carrying
+:data:`SKIPPED_MESSAGE` (which names the import error and the reinstall command)
+or raise :class:`CertificationSkipped` (:func:`line_quantities`,
+:func:`mixture_quantities`). Precision is scoped
 (:func:`workprec`), never set globally.
 """
 

@@ -339,7 +339,7 @@ def line_quantities(mix, names=QUANTITIES, *, prec: int = DEFAULT_PREC, tol: flo
     Raises
     ------
     CertificationSkipped
-        python-flint is not installed.
+        python-flint cannot be imported.
     """
     require()
     if not isinstance(mix, LineMixture):
