@@ -202,6 +202,8 @@ def certify_statement(statement: MixtureStatement, params: dict, *, prec: int = 
             ctx = _context(fl, w, mu, statement.quantities, prec)
         except ValueError as exc:
             return CertifiedResult(UNDECIDED, None, None, "", cid, {"reason": str(exc), "rank": "> 2"})
+        except ArithmeticError as exc:  # the cubature found no analytic bound within its depth
+            return CertifiedResult(UNDECIDED, None, None, "", cid, {"reason": f"enclosure failed: {exc}"})
         method = _method(prec, ctx.rank) if statement.quantities else "exact rationals"
         pieces = []
         for k, side in enumerate(statement.sides(ctx)):
