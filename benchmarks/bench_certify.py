@@ -13,8 +13,9 @@ the same run:
 
 Target: certified < 50 ms for n <= 5.
 
-For n = 2..4 random instances with means spanning a plane in R^3 (coordinates
-uniform in [-scale, scale], scale 1 and 3), both in the same run:
+For n = 2..4 random instances with means spanning a plane in R^3 (exact
+rationals; plane coordinates uniform in [-scale, scale] on a 0.01 grid, scale 1
+and 3), both in the same run:
 
 * certified: :func:`verify.certify.mixture_quantities` for the loss, gradient,
   E|psi~|^2 and E psi_i at 128 bits (tensor Gauss-Legendre on adaptive
@@ -61,32 +62,37 @@ def plane(seed: int = 0, per_n: int = 2):
     """Certified r = 2 quantities at 128 bits vs the mpmath reference at 30 digits."""
     import mpmath
 
+    from fractions import Fraction
+
     rng = np.random.default_rng(seed)
     names = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
-    basis = np.array([[1.0, 2.0, 2.0], [2.0, 1.0, -2.0]]) / 3.0
+    basis = ((1, 2, 2), (2, 1, -2))  # orthogonal, norm 3: the means are exact rationals in a plane of R^3
     certify.mixture_quantities([0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]], ("loss",))  # warm the node cache
     print(f"{'n':>2} {'scale':>5} {'certified 128 bit [s]':>22} {'reference 30 dps [s]':>21} {'ratio':>6} "
           f"{'max width':>10} {'|ref - mid|':>11} {'cells':>6} {'nodes':>7}")
     worst, widest = 0.0, 0.0
-    for scale in (1.0, 3.0):
+    for scale in (1, 3):
         for n in range(2, 5):
             for _ in range(per_n):
-                w = rng.dirichlet(np.ones(n))
-                means = (rng.uniform(-scale, scale, (n, 2)) @ basis).tolist()
+                w = [Fraction(int(k)) for k in rng.integers(1, 10, n)]
+                w = [x / sum(w) for x in w]
+                ab = [[Fraction(int(k), 100) for k in row] for row in rng.integers(-100 * scale, 100 * scale, (n, 2))]
+                means = [[(a * u + b * v) / 3 for u, v in zip(*basis)] for a, b in ab]
                 start = time.perf_counter()
-                got = certify.mixture_quantities(w.tolist(), means, names, prec=128)
+                got = certify.mixture_quantities(w, means, names, prec=128)
                 t_cert = time.perf_counter() - start
                 start = time.perf_counter()
-                ref = reference.quantities(Mixture(w, np.asarray(means)), names, dps=30)
+                ref = reference.quantities(weights=w, means=means, quantities=names, dps=30)
                 t_ref = time.perf_counter() - start
-                diff = 0.0
-                for q in names:
-                    for enc, val in zip(_flat(got[q]), _flat(ref[q].value)):
-                        diff = max(diff, float(abs(mpmath.mpf(val) - mpmath.mpf(enc.mid.numerator) / enc.mid.denominator)))
+                diff = mpmath.mpf(0)
+                with mpmath.workdps(40):
+                    for q in names:
+                        for enc, val in zip(_flat(got[q]), _flat(ref[q].value)):
+                            diff = max(diff, abs(val - mpmath.mpf(enc.mid.numerator) / enc.mid.denominator))
                 width = got.max_width()
                 worst, widest = max(worst, t_cert), max(widest, width)
-                print(f"{n:>2} {scale:>5.1f} {t_cert:>22.2f} {t_ref:>21.2f} {t_ref / t_cert:>6.1f} {width:>10.1e} "
-                      f"{diff:>11.1e} {got.detail['cells']:>6} {got.detail['nodes']:>7}")
+                print(f"{n:>2} {scale:>5} {t_cert:>22.2f} {t_ref:>21.2f} {t_ref / t_cert:>6.1f} {width:>10.1e} "
+                      f"{float(diff):>11.1e} {got.detail['cells']:>6} {got.detail['nodes']:>7}")
     print(f"r = 2: slowest certified instance {worst:.2f} s, widest enclosure {widest:.1e} "
           "(target < 2 s, < 1e-20)")
 

@@ -43,7 +43,7 @@ class ClaimCertificate:
     verdict : str
         CERTIFIED / CERTIFIED-REFUTED / UNDECIDED / SKIPPED.
     scope : str
-        What was certified (e.g. ``"all d >= 1"``, ``"4 r=1 instances"``).
+        What was certified (e.g. ``"all d >= 1"``, ``"23 instances (r = 1: 9, r = 2: 14)"``).
     summary : str
         One line for the report.
     results : list of CertifiedResult

@@ -66,6 +66,7 @@ QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibil
 RULES = (4, 6, 8, 10, 12, 16, 20, 24, 32, 40)
 RHOS = (8.0, 5.0, 3.0, 2.0, 1.5)
 MAX_DEPTH = 30
+INITIAL_CELL = 3.0
 
 
 def default_tol(prec: int):
@@ -145,6 +146,13 @@ class _Plane:
 
     # ---- tensor Gauss-Legendre on a rectangle (vectorised over the nodes) -------------------
     def cell_rule(self, j, mx, hx, my, hy, Nx, Ny, prec):
+        r"""The tensor rule on one rectangle, for every component (no error term).
+
+        :math:`e^{a_i - a_j} = X_i(y_1)Y_i(y_2)` is a rank-one matrix on the node grid, so
+        :math:`Q[\psi_i w\,g(y_1)h(y_2)] = (w_x g X_i)^\top (w/D)\,(w_y h Y_i)`: the
+        responsibilities and the gradient need only matrix-vector products with
+        :math:`w/D`.
+        """
         fl = self.fl
         X, WX = gauss_legendre(Nx, prec)
         Y, WY = gauss_legendre(Ny, prec)
@@ -155,50 +163,58 @@ class _Plane:
         phx = np.exp(-(xs * xs) / 2) * self.inv_sqrt_2pi
         phy = np.exp(-(ys * ys) / 2) * self.inv_sqrt_2pi
         al, be = self.stable(j)
-        s = [None] * self.n
+        Xf, Yf, s = [None] * self.n, [None] * self.n, [None] * self.n
         D = None
         for i in range(self.n):
             if i == j:
                 continue
-            s[i] = np.multiply.outer(np.exp(al[i] + be[i][0] * xs), np.exp(be[i][1] * ys))
+            Xf[i], Yf[i] = np.exp(al[i] + be[i][0] * xs), np.exp(be[i][1] * ys)
+            s[i] = np.multiply.outer(Xf[i], Yf[i])
             D = s[i] + 1 if D is None else D + s[i]
-        if D is None:
-            D = np.full((Nx, Ny), fl.arb(1), dtype=object)
         invD = 1 / D
         w = np.multiply.outer(phx, phy)
         inv = w * invD
-        pw = [inv if i == j else s[i] * inv for i in range(self.n)]
         wxx, wyy = wx * xs, wy * ys
 
-        def integ(F, u=wx, v=wy):
-            return u.dot(F).dot(v)
+        def left(i, u):
+            return u if i == j else u * Xf[i]
+
+        def right(i, v):
+            return v if i == j else v * Yf[i]
 
         out = []
         m = None
         if self.need_m:
             m = []
             for a in (0, 1):
-                acc = np.full((Nx, Ny), self.c[j][a], dtype=object)
-                for i in range(self.n):
-                    if i != j:
-                        acc = acc + s[i] * self.c[i][a]
+                acc = self.c[j][a] + sum(s[i] * self.c[i][a] for i in range(self.n) if i != j)
                 m.append(acc * invD)
+        rows = {}
+
+        def row(i):  # (w/D) (w_y Y_i): the node sums over y_2 of psi_i w
+            if i not in rows:
+                rows[i] = inv.dot(right(i, wy))
+            return rows[i]
+
         for q, _ in self.layout:
             if q == "loss":
                 base = (self.lp[j] - self.c2h[j]) * wx.dot(phx) * wy.dot(phy)
                 lin = self.c[j][0] * wxx.dot(phx) * wy.dot(phy) + self.c[j][1] * wx.dot(phx) * wyy.dot(phy)
-                out.append(-(base + lin + integ(np.log(D) * w)))
+                out.append(-(base + lin + wx.dot((np.log(D) * w).dot(wy))))
             elif q == "responsibility_means":
-                out.extend(integ(p) for p in pw)
+                out.extend(left(i, wx).dot(row(i)) for i in range(self.n))
             elif q == "gradient":
                 for i in range(self.n):
-                    e0 = integ(pw[i])
-                    out.append(self.c[i][0] * e0 - integ(pw[i], wxx, wy))
-                    out.append(self.c[i][1] * e0 - integ(pw[i], wx, wyy))
+                    e0 = left(i, wx).dot(row(i))
+                    e1 = left(i, wxx).dot(row(i))
+                    e2 = left(i, wx).dot(inv.dot(right(i, wyy)))
+                    out.append(self.c[i][0] * e0 - e1)
+                    out.append(self.c[i][1] * e0 - e2)
             elif q == "gradient_stein":
-                out.extend(integ(pw[i] * m[a]) for i in range(self.n) for a in (0, 1))
+                g = [m[a] * inv for a in (0, 1)]
+                out.extend(left(i, wx).dot(g[a].dot(right(i, wy))) for i in range(self.n) for a in (0, 1))
             elif q == "psi_tilde_sq":
-                out.append(integ((m[0] * m[0] + m[1] * m[1]) * w))
+                out.append(wx.dot(((m[0] * m[0] + m[1] * m[1]) * w).dot(wy)))
         return out
 
 
@@ -266,7 +282,7 @@ def plane_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int, tol=No
             tails.append(4 * cmax * cmax * Q)
 
     # ---- adaptive tiling of [-T, T]^2 ----------------------------------------------------------
-    k = max(1, int(math.ceil(T / 1.5)))
+    k = max(1, int(math.ceil(T / INITIAL_CELL)))
     edges = [-T + 2 * T * i / (2 * k) for i in range(2 * k + 1)]
     stack = [(x0, x1, y0, y1, 0) for x0, x1 in zip(edges[:-1], edges[1:]) for y0, y1 in zip(edges[:-1], edges[1:])]
     area_total = (2 * T) ** 2
