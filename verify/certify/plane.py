@@ -218,6 +218,40 @@ class _Plane:
         return out
 
 
+def _aligning_rotation(fl, coords):
+    r"""Rotation :math:`R` (Arb balls) making one switching line parallel to an axis.
+
+    The line :math:`a_a = a_b` has normal :math:`c_a - c_b`; with :math:`e_1' \parallel c_a - c_b`
+    the integrand of that pair does not vary along :math:`e_2'`, and tensor rectangles
+    resolve it with nodes in one variable only. Among the pairs, the one chosen
+    minimises :math:`\sum_{\text{pairs}}\min(|\Delta_1'|, |\Delta_2'|)` (how oblique the
+    switching lines are, weighted by their steepness). The exact rotation is
+    orthogonal and lies in the balls, so the quantities computed from
+    :math:`R c_i` are enclosed, and gradients are rotated back with :math:`R^\top`.
+    """
+    arb = fl.arb
+    n = len(coords)
+    cf = [(float(a.mid()), float(b.mid())) for a, b in coords]
+    pairs = [(i, k) for i in range(n) for k in range(i + 1, n)
+             if (cf[i][0] - cf[k][0]) ** 2 + (cf[i][1] - cf[k][1]) ** 2 > 0]
+    if not pairs:
+        return [[arb(1), arb(0)], [arb(0), arb(1)]]
+
+    def oblique(angle):
+        ca, sa = math.cos(angle), math.sin(angle)
+        total = 0.0
+        for i, k in pairs:
+            d1, d2 = cf[i][0] - cf[k][0], cf[i][1] - cf[k][1]
+            total += min(abs(ca * d1 + sa * d2), abs(-sa * d1 + ca * d2))
+        return total
+
+    i, k = min(pairs, key=lambda p: oblique(math.atan2(cf[p[0]][1] - cf[p[1]][1], cf[p[0]][0] - cf[p[1]][0])))
+    d1, d2 = coords[i][0] - coords[k][0], coords[i][1] - coords[k][1]
+    norm = (d1 * d1 + d2 * d2).sqrt()
+    cos, sin = d1 / norm, d2 / norm
+    return [[cos, sin], [-sin, cos]]
+
+
 def _rule_for(log_bound, rho):
     """Smallest rule with ``log_bound - 2N log(rho) <= 0`` (float estimate), or None."""
     need = max(log_bound, 0.0) / (2 * math.log(rho))
@@ -252,6 +286,8 @@ def plane_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int, tol=No
     if bad:
         raise ValueError(f"quantities: unknown {bad}, expected a subset of {QUANTITIES}")
     tol = default_tol(prec) if tol is None else arb(tol)
+    rot = _aligning_rotation(fl, coords)
+    coords = [(rot[0][0] * a + rot[0][1] * b, rot[1][0] * a + rot[1][1] * b) for a, b in coords]
     P = _Plane(fl, weights, coords, names)
     n = P.n
     log_tol = _log(arb, tol)
@@ -365,6 +401,7 @@ def plane_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int, tol=No
             out[q] = vals[0]
         elif q == "responsibility_means":
             out[q] = vals
-        else:
-            out[q] = [vals[2 * i:2 * i + 2] for i in range(n)]
+        else:  # back to the caller's basis: g = R^T g'
+            out[q] = [[rot[0][a] * g0 + rot[1][a] * g1 for a in (0, 1)]
+                      for g0, g1 in (vals[2 * i:2 * i + 2] for i in range(n))]
     return out
