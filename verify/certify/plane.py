@@ -34,8 +34,11 @@ the stable form of the component :math:`j` dominant at its centre,
 :math:`\psi_i = e^{a_i - a_j}/D`, :math:`D = \sum_k e^{a_k - a_j}`; the complex
 zeros of :math:`D` lie at distance :math:`\pi/|c_i - c_j|` from the switching lines
 :math:`a_i = a_j`, so a rectangle across such a line fails the ball test for large
-:math:`\rho` and is split (in the variable that fails, or needs more nodes) until it
-passes; cells therefore shrink only along the switching lines. A rectangle whose
+:math:`\rho` and is split (in the variable with no admissible rule; the longer side
+when both fail) until it passes; cells therefore shrink only along the switching
+lines. The plane is first rotated so that the most costly oblique switching line
+becomes parallel to an axis (:func:`_aligning_rotation`); for two components the
+integrand then varies across one variable only. A rectangle whose
 integrand ball, evaluated on the whole real rectangle, is already below its share of
 the tolerance is enclosed by area :math:`\times` that ball (mean value theorem) with
 no nodes at all.
