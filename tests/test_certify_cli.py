@@ -91,7 +91,7 @@ def test_certified_text_output_plane(capsys):
             "--engine", "certified"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "(r = 2)" in out and "gradient[2][1]" in out
+    assert "rank r = 2" in out and "gradient[2][1]" in out
     line = next(s for s in out.splitlines() if s.strip().startswith("loss"))
     lo, hi = line.split("[", 1)[1].split("]", 1)[0].split(", ")
     ref = Fraction("2.88330431435362138289039123123e-2")  # --engine reference (exact decimals), 30 digits

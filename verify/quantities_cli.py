@@ -101,7 +101,7 @@ def compute(mix: Mixture, engine: str, *, dps: int = 30, samples: int = 350_000,
         res = mixture_quantities(mix.weights, mix.means, _FIELDS, prec=prec)
         values = {q: _bounds(res[q]) for q in _FIELDS}
         errors = {q: _widths(res[q]) for q in _FIELDS}
-        method = f"{res.detail['method']} (r = {res.rank})"
+        method = f"{res.detail['method']}; rank r = {res.rank}"
     elif engine in ("quadrature", "monte-carlo"):
         kwargs = {}
         if engine == "monte-carlo":
@@ -137,24 +137,21 @@ def _widths(value):
     return f"{value.width:.3e}"
 
 
+def _indexed(value, err, index=()):
+    """``(index, [lower, upper], width)`` for every enclosure of a nested result."""
+    if isinstance(value[0], list):
+        for i, (v, e) in enumerate(zip(value, err)):
+            yield from _indexed(v, e, index + (i,))
+    else:
+        yield index, value, err
+
+
 def _format_enclosures(result: dict) -> list:
     lines = []
     for q in _FIELDS:
-        flat = [((), result[q])] if not isinstance(result[q][0], list) else None
-        if flat is None:
-            flat = []
-            stack = [((), result[q], result["error"][q])]
-            while stack:
-                idx, val, err = stack.pop(0)
-                if isinstance(val[0], list):
-                    stack[0:0] = [(idx + (i,), v, e) for i, (v, e) in enumerate(zip(val, err))]
-                else:
-                    flat.append((idx, val, err))
-        else:
-            flat = [((), result[q], result["error"][q])]
-        for idx, (lo, hi), err in flat:
-            name = q + "".join(f"[{i}]" for i in idx)
-            lines.append(f"  {name:<26} in [{lo}, {hi}]   (width {err})")
+        for index, (lo, hi), width in _indexed(result[q], result["error"][q]):
+            name = q + "".join(f"[{i}]" for i in index)
+            lines.append(f"  {name:<26} in [{lo}, {hi}]   (width {width})")
     return lines
 
 

@@ -215,7 +215,7 @@ def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAUL
         return MixtureQuantities(values, len(basis), prec, dict(line.detail))
     mix = PlaneMixture.from_exact(mm.weights, mm.means)
     stats: dict = {}
-    method = f"arb tensor Gauss-Legendre on adaptive rectangles (r = 2), analytic tails, prec={prec}"
+    method = f"arb tensor Gauss-Legendre on adaptive rectangles, analytic tails, prec={prec}"
     with workprec(prec):
         vals = plane_quantities_arb(mix.arb_weights(), mix.arb_coords(), names, prec=prec, tol=tol, stats=stats)
         e = mix.arb_unit_basis()
