@@ -53,7 +53,7 @@ from .mixture import PlaneMixture, exact_span
 from .plane import plane_quantities_arb
 from .scalar import SCALAR_CLAIMS, certify_scalar, certify_scalar_range
 from .statements import Context, MixtureStatement, get_statement, registered_ids
-from .verdict import (CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, combine, compare,
+from .verdict import (CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, combine, compare,
                       skipped)
 
 MIXTURE_CLAIMS = ("xfd24.thm14", "xfd24.lemma11", "xfd24.lemma12", "xfd24.lemma12.case2", "xfd24.lemma19",
