@@ -166,14 +166,13 @@ class _Plane:
         phx = np.exp(-(xs * xs) / 2) * self.inv_sqrt_2pi
         phy = np.exp(-(ys * ys) / 2) * self.inv_sqrt_2pi
         al, be = self.stable(j)
-        Xf, Yf, s = [None] * self.n, [None] * self.n, [None] * self.n
-        D = None
-        for i in range(self.n):
-            if i == j:
-                continue
+        Xf, Yf = [None] * self.n, [None] * self.n
+        others = [i for i in range(self.n) if i != j]
+        for i in others:
             Xf[i], Yf[i] = np.exp(al[i] + be[i][0] * xs), np.exp(be[i][1] * ys)
-            s[i] = np.multiply.outer(Xf[i], Yf[i])
-            D = s[i] + 1 if D is None else D + s[i]
+        Xm = np.stack([Xf[i] for i in others], axis=1)  # (Nx, n-1)
+        Ym = np.stack([Yf[i] for i in others], axis=0)  # (n-1, Ny): D - 1 = Xm Ym
+        D = Xm.dot(Ym) + 1
         invD = 1 / D
         w = np.multiply.outer(phx, phy)
         inv = w * invD
@@ -190,8 +189,8 @@ class _Plane:
         if self.need_m:
             m = []
             for a in (0, 1):
-                acc = self.c[j][a] + sum(s[i] * self.c[i][a] for i in range(self.n) if i != j)
-                m.append(acc * invD)
+                ca = np.array([self.c[i][a] for i in others], dtype=object)
+                m.append(((Xm * ca).dot(Ym) + self.c[j][a]) * invD)
         rows = {}
 
         def row(i):  # (w/D) (w_y Y_i): the node sums over y_2 of psi_i w
