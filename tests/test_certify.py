@@ -98,11 +98,15 @@ def test_known_values_and_symmetry():
     assert abs(float(gen["gradient"][0][1]) - 2 * float(gen["gradient"][0][0])) < 1e-30
 
 
-def test_non_collinear_means_are_rejected():
+def test_rank_dispatch_of_instances():
     with pytest.raises(ValueError, match="collinear"):
         LineMixture.from_means([0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]])
-    res = certify_instance("xfd24.thm14", {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]})
-    assert res.verdict == UNDECIDED and "collinear" in res.detail["reason"]
+    plane = certify_instance("xfd24.thm14", {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]})
+    assert plane.verdict == CERTIFIED and plane.detail["rank"] == 2
+    space = {"weights": [0.25] * 4, "means": [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]}
+    res = certify_instance("xfd24.thm14", space)
+    assert res.verdict == UNDECIDED and "r > 2" in res.detail["reason"]
+    assert certify_instance("xfd24.lemma19", space).verdict == CERTIFIED  # closed form: any rank
 
 
 def test_ball_parameters_enclose_endpoints():
@@ -248,6 +252,7 @@ def test_certify_instance_dispatch():
 
 EXPECTED_CLAIM_VERDICTS = {
     "xfd24.thm14": CERTIFIED, "xfd24.lemma11": CERTIFIED, "xfd24.lemma15": CERTIFIED,
+    "xfd24.lemma12": CERTIFIED, "xfd24.lemma12.case2": CERTIFIED, "xfd24.lemma19": CERTIFIED,
     "xfd24.cor10": CERTIFIED, "xfd24.lemma9": CERTIFIED,
     "xfd24.proof.norm_lower_tail": CERTIFIED, "xfd24.proof.norm_upper_tail": CERTIFIED_REFUTED,
     "xfd24.proof.ratio_power": CERTIFIED, "xfd24.proof.lemma17_const": CERTIFIED_REFUTED,
@@ -269,5 +274,7 @@ def test_certify_claim_all_ids():
 
 def test_certify_claim_engine_instances():
     r2 = {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]}
-    cert = certify.certify_claim("xfd24.thm14", [LINE, r2], builtin=False)
-    assert cert.verdict == CERTIFIED and "1 instances not r = 1" in cert.summary
+    r3 = {"weights": [0.5, 0.25, 0.25], "means": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]}
+    cert = certify.certify_claim("xfd24.thm14", [LINE, r2, r3], builtin=False)
+    assert cert.verdict == CERTIFIED, cert.summary
+    assert "r = 1: 1, r = 2: 1" in cert.summary and "1 instances not certifiable" in cert.summary

@@ -1,4 +1,7 @@
-"""verify.certify without python-flint: imports, Enclosure logic, and 'certification skipped'."""
+"""verify.certify when python-flint cannot be imported: imports, Enclosure logic, and a clear 'skipped' message.
+
+python-flint is a core dependency; these tests simulate a broken environment.
+"""
 
 from __future__ import annotations
 
@@ -41,8 +44,10 @@ def test_verdict_skipped_when_flint_missing(monkeypatch):
         res = certify.certify_instance(cid, {**PARAMS, "d": 2})
         assert res.verdict == SKIPPED and res.detail["skipped"] == SKIPPED_MESSAGE
         assert not res.certified
-    with pytest.raises(CertificationSkipped, match="python-flint not installed"):
+    with pytest.raises(CertificationSkipped, match="python-flint, a required dependency, could not be imported"):
         certify.line_quantities(PARAMS)
+    with pytest.raises(CertificationSkipped, match="could not be imported"):
+        certify.mixture_quantities([0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]], ("loss",))
     assert certify.certify_exp_rational().verdict == SKIPPED
     assert certify.certify_thm7(3).verdict == SKIPPED
     cert = certify.certify_claim("xfd24.thm14")
@@ -56,4 +61,17 @@ def test_import_without_flint_subprocess():
             "print(c.available(), r.verdict, r.detail['skipped'])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"False SKIPPED {SKIPPED_MESSAGE}"
+    available, verdict, message = out.stdout.strip().split(" ", 2)
+    assert (available, verdict) == ("False", "SKIPPED")
+    assert message.startswith("certification skipped: python-flint, a required dependency, could not be imported")
+    assert "pip install 'python-flint>=0.6,<1'" in message
+
+
+def test_python_flint_is_a_core_dependency():
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    core = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M).group(1)
+    assert re.search(r'"python-flint>=[0-9.]+,<[0-9]+"', core)
+    assert re.search(r"^certify = \[\]", text, re.M)  # the old extra stays, empty

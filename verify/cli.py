@@ -92,8 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("quantities", help="L, grad L, E|psi~|^2, E psi_i with error estimates from one engine")
     q.add_argument("--weights", required=True, help="comma-separated weights, e.g. 0.2,0.3,0.5")
     q.add_argument("--means", required=True, help="JSON list of lists, e.g. '[[1,0.5],[-0.7,0.2],[0.1,-0.4]]'")
-    q.add_argument("--engine", default="quadrature", choices=("quadrature", "monte-carlo", "reference"))
+    q.add_argument("--engine", default="quadrature", choices=("quadrature", "monte-carlo", "reference", "certified"),
+                   help="reference and certified read the decimals exactly (0.6 is 6/10); certified: Arb "
+                        "enclosures, means spanning at most a plane")
     q.add_argument("--dps", type=int, default=30, help="decimal digits for the reference engine (default 30)")
+    q.add_argument("--prec", type=int, default=128, help="bits for the certified engine (default 128)")
     q.add_argument("--samples", type=int, default=350_000, help="Monte Carlo sample size (default 350000)")
     q.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     q.add_argument("--json", action="store_true", help="print one JSON object")

@@ -2,6 +2,13 @@
 
 Also supplies the engine-agreement table that ``python -m verify`` prints for
 the built-in example.
+
+Input numbers: the float64 engines (quadrature, Monte Carlo) read the command
+line as doubles; the ``reference`` (mpmath) and ``certified`` (Arb) engines read
+it exactly, so ``0.6`` is 6/10 (:func:`parse_exact_weights`,
+:func:`parse_exact_means`). The ``certified`` engine (means spanning at most a
+plane) prints each quantity as an enclosure ``[lo, hi]`` with its width; in
+``--json`` the bounds are decimal strings rounded outward.
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ import numpy as np
 from solvers import Mixture, population
 
 ENGINE_NAMES = ("quadrature", "monte-carlo", "reference")
+CLI_ENGINES = ENGINE_NAMES + ("certified",)
+EXACT_ENGINES = ("reference", "certified")
+BOUND_DIGITS = 36
 BUILTIN_WEIGHTS = "0.2,0.3,0.5"
 BUILTIN_MEANS = "[[1,0.5],[-0.7,0.2],[0.1,-0.4]]"
 _FIELDS = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
@@ -38,13 +48,44 @@ def parse_means(text: str) -> list[list[float]]:
     return means
 
 
-def compute(mix: Mixture, engine: str, *, dps: int = 30, samples: int = 350_000, seed: int = 0) -> dict:
+def parse_exact_weights(text: str) -> list:
+    """Comma-separated weights as the exact numbers they spell (``0.6`` is 6/10), as Fractions."""
+    from fractions import Fraction
+
+    try:
+        return [Fraction(part.strip()) for part in text.split(",")]
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"--weights: expected comma-separated numbers like 0.2,0.3,0.5, got {text!r}") from None
+
+
+def parse_exact_means(text: str) -> list:
+    """A JSON list of lists whose decimal literals become the exact Fractions they spell."""
+    from fractions import Fraction
+
+    parse_means(text)  # same validation and messages as the float reading
+    return json.loads(text, parse_float=Fraction)
+
+
+def exact_mixture(weights_text: str, means_text: str):
+    """:class:`verify.reference.MpMixture` of the command-line decimals, read exactly."""
+    from verify.reference import as_mp_mixture
+
+    return as_mp_mixture(weights=parse_exact_weights(weights_text), means=parse_exact_means(means_text))
+
+
+def compute(mix: Mixture, engine: str, *, dps: int = 30, samples: int = 350_000, seed: int = 0,
+            prec: int = 128) -> dict:
     """Values, errors and method of L, grad L, E|psi~|^2 and E psi_i for one engine.
 
+    ``mix`` is a :class:`solvers.Mixture`, or for the reference and certified engines
+    also an exact :class:`verify.reference.MpMixture` (:func:`exact_mixture`).
+
     Returns a dict with keys ``loss``, ``gradient``, ``psi_tilde_sq``,
-    ``responsibility_means`` (floats / nested lists, or decimal strings for the
-    reference engine), ``error`` (same keys, absolute error estimates),
-    ``engine``, ``method`` and ``seconds``.
+    ``responsibility_means`` (floats / nested lists, decimal strings for the
+    reference engine, ``[lower, upper]`` decimal strings rounded outward for the
+    certified engine), ``error`` (same keys, absolute error estimates; for the
+    certified engine the width ``upper - lower`` of each enclosure), ``engine``,
+    ``method`` and ``seconds``.
     """
     start = time.perf_counter()
     if engine == "reference":
@@ -54,6 +95,13 @@ def compute(mix: Mixture, engine: str, *, dps: int = 30, samples: int = 350_000,
         values = {q: _mp_to_str(results[q].value, dps) for q in _FIELDS}
         errors = {q: _mp_to_str(results[q].error, 3) for q in _FIELDS}
         method = results["loss"].method
+    elif engine == "certified":
+        from verify.certify import mixture_quantities
+
+        res = mixture_quantities(mix.weights, mix.means, _FIELDS, prec=prec)
+        values = {q: _bounds(res[q]) for q in _FIELDS}
+        errors = {q: _widths(res[q]) for q in _FIELDS}
+        method = f"{res.detail['method']}; rank r = {res.rank}"
     elif engine in ("quadrature", "monte-carlo"):
         kwargs = {}
         if engine == "monte-carlo":
@@ -63,7 +111,7 @@ def compute(mix: Mixture, engine: str, *, dps: int = 30, samples: int = 350_000,
         errors = dict(est.errors)
         method = est.detail["method"]
     else:
-        raise ValueError(f"--engine: expected one of {ENGINE_NAMES}, got {engine!r}")
+        raise ValueError(f"--engine: expected one of {CLI_ENGINES}, got {engine!r}")
     return {**values, "error": errors, "engine": engine, "method": method, "seconds": time.perf_counter() - start}
 
 
@@ -76,9 +124,42 @@ def _mp_to_str(value, dps: int):
     return mpmath.nstr(value, dps, strip_zeros=False, min_fixed=1, max_fixed=0)
 
 
+def _bounds(value):
+    """Enclosure(s) -> ``[lower, upper]`` decimal strings (nested lists preserved)."""
+    if isinstance(value, list):
+        return [_bounds(v) for v in value]
+    return list(value.decimal_bounds(BOUND_DIGITS))
+
+
+def _widths(value):
+    if isinstance(value, list):
+        return [_widths(v) for v in value]
+    return f"{value.width:.3e}"
+
+
+def _indexed(value, err, index=()):
+    """``(index, [lower, upper], width)`` for every enclosure of a nested result."""
+    if isinstance(value[0], list):
+        for i, (v, e) in enumerate(zip(value, err)):
+            yield from _indexed(v, e, index + (i,))
+    else:
+        yield index, value, err
+
+
+def _format_enclosures(result: dict) -> list:
+    lines = []
+    for q in _FIELDS:
+        for index, (lo, hi), width in _indexed(result[q], result["error"][q]):
+            name = q + "".join(f"[{i}]" for i in index)
+            lines.append(f"  {name:<26} in [{lo}, {hi}]   (width {width})")
+    return lines
+
+
 def format_text(result: dict) -> str:
     """Human-readable block for one engine's result."""
     lines = [f"engine: {result['engine']}  ({result['method']})"]
+    if result["engine"] == "certified":
+        return "\n".join(lines + _format_enclosures(result))
     for q in _FIELDS:
         lines.append(f"  {q:<22} = {_fmt(result[q])}   (error <= {_fmt(result['error'][q], short=True)})")
     return "\n".join(lines)
@@ -93,8 +174,12 @@ def _fmt(value, short=False):
 
 
 def run_quantities(args) -> int:
-    mix = Mixture(parse_weights(args.weights), parse_means(args.means))
-    result = compute(mix, args.engine, dps=args.dps, samples=args.samples, seed=args.seed)
+    if args.engine in EXACT_ENGINES:
+        mix = exact_mixture(args.weights, args.means)
+    else:
+        mix = Mixture(parse_weights(args.weights), parse_means(args.means))
+    result = compute(mix, args.engine, dps=args.dps, samples=args.samples, seed=args.seed,
+                     prec=getattr(args, "prec", 128))
     if args.json:
         result.pop("seconds")
         print(json.dumps(result))

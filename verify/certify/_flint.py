@@ -1,22 +1,28 @@
-r"""Optional python-flint back-end: import guard and scoped precision.
+r"""python-flint back-end: import guard and scoped precision.
 
-python-flint is an optional extra (``pip install overmix[certify]``). This
-module never fails at import time; :func:`require` raises
-:class:`CertificationSkipped` (with :data:`SKIPPED_MESSAGE`) when it is
-missing. Precision is always scoped with :func:`workprec`, which saves and
-restores ``flint.ctx.prec``; library code never changes it permanently.
+python-flint is a core dependency (installed with overmix). This module still
+never fails at import time, so that the float64 and mpmath parts keep working
+in a broken environment: when ``import flint`` fails, :func:`require` raises
+:class:`CertificationSkipped` with :data:`SKIPPED_MESSAGE`, which names the
+missing dependency, the import error and how to reinstall it, and the
+certifying functions report ``SKIPPED``. Precision is always scoped with
+:func:`workprec`, which saves and restores ``flint.ctx.prec``; library code
+never changes it permanently.
 """
 
 from __future__ import annotations
 
 import contextlib
 
-SKIPPED_MESSAGE = "certification skipped: python-flint not installed"
-
 try:  # pragma: no cover - exercised by both the flint and the no-flint test runs
     import flint as _flint
-except ImportError:  # pragma: no cover
+    _IMPORT_ERROR = ""
+except ImportError as _exc:  # pragma: no cover
     _flint = None
+    _IMPORT_ERROR = f" ({_exc})"
+
+SKIPPED_MESSAGE = ("certification skipped: python-flint, a required dependency, could not be imported"
+                   f"{_IMPORT_ERROR}; reinstall it with pip install 'python-flint>=0.6,<1'")
 
 
 class CertificationSkipped(RuntimeError):

@@ -8,9 +8,10 @@ claim-level certified verdict with a one-line ``summary`` for the report:
   (:func:`~verify.certify.scalar.certify_all_d`) and every d = 1..1000 directly;
 * ``xfd24.thm7``: every step size for d = 1..10 (:func:`~verify.certify.thm7.certify_thm7_all_eta`),
   plus, with ``trajectory=True``, the interval-propagated run for eta = 0.7;
-* mixture claims: each given instance whose means span one line exactly
-  (others are counted as "not r = 1"), plus built-in r = 1 instances
-  (:data:`BUILTIN_INSTANCES`) when ``builtin=True``.
+* mixture claims (:mod:`verify.certify.statements`, built-in or registered): each
+  given instance whose means span at most a plane exactly (others are counted as
+  "r > 2"; instances outside the claim's hypotheses are counted too), plus the
+  statement's built-in r = 1 and r = 2 instances when ``builtin=True``.
 
 CERTIFIED means: certified on everything listed in ``scope`` (for a mixture
 claim that is *the instances checked*, not the claim in general).
@@ -19,41 +20,17 @@ CERTIFIED-REFUTED: a certified counterexample (``counterexample``).
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
 from ._flint import SKIPPED_MESSAGE, available
 from .instances import certified_claim_ids, certify_instance
 from .scalar import ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_scalar_range
+from .statements import BUILTIN_STATEMENTS, get_statement
 from .verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
 
-_S3 = math.sqrt(3.0)
-BUILTIN_INSTANCES = {
-    "xfd24.thm14": [
-        {"weights": [0.2, 0.3, 0.5], "means": [[1.5], [-2.0], [0.3]]},
-        {"weights": [0.5, 0.5], "means": [[4.0, 0.0], [-4.0, 0.0]]},
-        {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0], [-7.5], [0.25], [3.0]]},
-    ],
-    "xfd24.lemma11": [
-        {"weights": [0.2, 0.3, 0.5], "means": [[1.5], [-2.0], [0.3]]},
-        {"weights": [0.5, 0.5], "means": [[0.5, 1.0], [-0.25, -0.5]]},
-        {"weights": [0.25, 0.75], "means": [[2.0], [0.0]]},
-    ],
-    "xfd24.lemma15": [
-        {"weights": [0.3, 0.3, 0.4], "means": [[10.5 * _S3, 0, 0], [-11 * _S3, 0, 0], [0.5 * _S3, 0, 0]]},
-        {"weights": [0.25, 0.25, 0.25, 0.25], "means": [[12.0], [-10.0], [0.5], [-1.0]]},
-        {"weights": [0.4, 0.4, 0.2], "means": [[10.0 * _S3, 0, 0], [13.0 * _S3, 0, 0], [-0.9 * _S3, 0, 0]]},
-    ],
-    "xfd24.cor10": [
-        {"weights": [0.2, 0.3, 0.5], "means": [[1.5], [-2.0], [0.3]]},
-        {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0], [-7.5], [0.25], [3.0]]},
-    ],
-    "xfd24.lemma9": [
-        {"weights": [0.2, 0.3, 0.5], "means": [[1.5], [-2.0], [0.3]]},
-        {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0, 0.0], [-7.5, 0.0], [0.25, 0.0], [3.0, 0.0]]},
-    ],
-}
+BUILTIN_INSTANCES = {s.claim_id: list(s.builtin) for s in BUILTIN_STATEMENTS}
+"""Instances certified by default for each built-in mixture claim (r = 1 and r = 2)."""
 
 
 @dataclass
@@ -66,7 +43,7 @@ class ClaimCertificate:
     verdict : str
         CERTIFIED / CERTIFIED-REFUTED / UNDECIDED / SKIPPED.
     scope : str
-        What was certified (e.g. ``"all d >= 1"``, ``"4 r=1 instances"``).
+        What was certified (e.g. ``"all d >= 1"``, ``"23 instances (r = 1: 9, r = 2: 14)"``).
     summary : str
         One line for the report.
     results : list of CertifiedResult
@@ -170,30 +147,36 @@ def _thm7(prec, trajectory):
 
 
 def _mixture(cid, instances, builtin, prec):
-    params = list(instances or []) + (BUILTIN_INSTANCES.get(cid, []) if builtin else [])
-    results, not_r1, hyp = [], 0, 0
+    statement = get_statement(cid)
+    params = list(instances or []) + (list(statement.builtin) if builtin else [])
+    results, kept, beyond, hyp = [], [], 0, 0
     for p in params:
         r = certify_instance(cid, p, prec=prec)
         if r.detail.get("hypotheses") is False:
             hyp += 1
         elif "reason" in r.detail:
-            not_r1 += 1
+            beyond += 1
         else:
             results.append(r)
+            kept.append(p)
     refuted = [r for r in results if r.verdict == CERTIFIED_REFUTED]
     ok = [r for r in results if r.verdict == CERTIFIED]
-    scope = f"{len(results)} r=1 instances"
-    skipped_txt = (f"; {not_r1} instances not r = 1" if not_r1 else "") + \
+    ranks = [r.detail.get("rank") for r in results]
+    by_rank = ", ".join(f"r = {k}: {ranks.count(k)}" for k in sorted(set(ranks), key=str))
+    scope = f"{len(results)} instances ({by_rank})" if results else "0 instances"
+    skipped_txt = (f"; {beyond} instances not certifiable (r > 2 or invalid)" if beyond else "") + \
                   (f"; {hyp} outside the hypotheses" if hyp else "")
     if refuted:
-        i = results.index(refuted[0])
+        first = refuted[0]
+        i = results.index(first)
         return ClaimCertificate(cid, CERTIFIED_REFUTED, scope,
-                                f"CERTIFIED-REFUTED on an r = 1 instance: lhs {refuted[0].lhs.str(15)} vs rhs "
-                                f"{refuted[0].rhs.str(15)}{skipped_txt}", results, {"params": params[i]})
+                                f"CERTIFIED-REFUTED on an r = {first.detail.get('rank')} instance: lhs "
+                                f"{first.lhs.str(15)} vs rhs {first.rhs.str(15)}{skipped_txt}", results,
+                                {"params": kept[i], "rank": first.detail.get("rank")})
     if results and len(ok) == len(results):
         ident = (" (identity: agreement to the enclosure width, not exact equality)"
-                 if cid in ("xfd24.cor10", "xfd24.lemma9") else "")
+                 if statement.identity else "")
         return ClaimCertificate(cid, CERTIFIED, scope,
-                                f"CERTIFIED on {len(ok)} r = 1 instances{ident}{skipped_txt}", results)
+                                f"CERTIFIED on {len(ok)} instances ({by_rank}){ident}{skipped_txt}", results)
     return ClaimCertificate(cid, UNDECIDED, scope,
-                            f"UNDECIDED: {len(ok)}/{len(results)} r = 1 instances certified{skipped_txt}", results)
+                            f"UNDECIDED: {len(ok)}/{len(results)} instances certified{skipped_txt}", results)

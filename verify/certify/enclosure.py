@@ -11,6 +11,7 @@ arithmetic on the endpoints.
 
 from __future__ import annotations
 
+import decimal
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -179,6 +180,16 @@ class Enclosure:
         mid, rad = self.to_mpmath(digits + 5)
         return f"{mpmath.nstr(mid, digits)} +/- {mpmath.nstr(rad, 3)}"
 
+    def decimal_bounds(self, digits: int = 36) -> tuple:
+        """``(lower, upper)`` as decimal strings with ``digits`` significant digits, rounded outward.
+
+        The lower string is rounded toward -inf and the upper toward +inf, so the
+        decimal interval still contains the ball; ``("-inf", "inf")`` when not finite.
+        """
+        if self.rad is None:
+            return "-inf", "inf"
+        return _decimal(self.lower, digits, decimal.ROUND_FLOOR), _decimal(self.upper, digits, decimal.ROUND_CEILING)
+
     def __str__(self) -> str:
         return self.str()
 
@@ -189,6 +200,13 @@ class Enclosure:
         return {"mid": self.str(25).split(" +/- ")[0] if self.rad is not None else "nan",
                 "rad": "inf" if self.rad is None else mpmath.nstr(self.to_mpmath(30)[1], 5),
                 "prec": self.prec, "method": self.method}
+
+
+def _decimal(x: Fraction, digits: int, rounding) -> str:
+    """``x`` rounded to ``digits`` significant decimal digits in the direction ``rounding``."""
+    ctx = decimal.Context(prec=int(digits), rounding=rounding, Emin=-999999, Emax=999999)
+    value = ctx.divide(decimal.Decimal(x.numerator), decimal.Decimal(x.denominator))
+    return format(value, "g") if value != 0 else "0"
 
 
 def _to_fraction(value) -> Fraction:

@@ -1,11 +1,16 @@
-r"""Certified verdicts of claim instances (r = 1 mixtures, scalar facts, Theorem 7).
+r"""Certified verdicts of claim instances (mixtures with r <= 2, scalar facts, Theorem 7).
 
 :func:`certify_instance` ``(claim_id, params) -> CertifiedResult`` is the one
 entry point for the claim engine; :func:`certified_claim_ids` lists the ids it
-understands. Mixture claims take the claim engine's params
-(``{"weights": [...], "means": [[...], ...]}``) and need means spanning at most
-one dimension *exactly* (checked in rationals); otherwise the result is
-UNDECIDED with ``detail["reason"]``. Closed-form scalars of the means are exact
+understands. Mixture claims are :class:`~verify.certify.statements.MixtureStatement`
+objects (registry in :mod:`verify.certify.statements`) and take the claim engine's
+params ``{"weights": [...], "means": [[...], ...]}``. Numbers are exact: a float
+is the double it is, a string the decimal it spells. The exact rank of the span
+is found in rationals; means spanning a line (r <= 1) go to
+:func:`~verify.certify.line.line_quantities_arb`, a plane (r = 2) to
+:func:`~verify.certify.plane.plane_quantities_arb`; r > 2 gives UNDECIDED with
+``detail["reason"]`` (closed-form statements such as ``xfd24.lemma19`` need no
+quantities and are certified for any r). Closed-form scalars of the means are exact
 rationals (:math:`|\mu_i|^2`, :math:`U`, :math:`\sum_{ij}\pi_i\pi_j|\mu_i-\mu_j|^2`)
 and enter Arb exactly.
 
@@ -15,13 +20,18 @@ Certified statements (per instance):
   :math:`\le \mu_{\max}^2/2`).
 * ``xfd24.lemma11``: :math:`E|\tilde\psi|^2 \ge e^{-8U}(\sum_{ij}\pi_i\pi_j|\mu_i-\mu_j|^2)^2
   / (40000\,d\,(1+2\mu_{\max}\sqrt d)^2)`.
+* ``xfd24.lemma12`` (case 1, hypothesis checked exactly):
+  :math:`E|\tilde\psi|^2 \ge e^{-8U}\pi_{\min}^2\mu_{\max}^4/(2560000\,d(1+2\mu_{\max}\sqrt d)^2)`;
+  ``xfd24.lemma12.case2``: :math:`E|\tilde\psi|^2 \ge \mu_{\max}^2/4`;
+  ``xfd24.lemma19``: :math:`\sum_{ij}\pi_i\pi_j|\mu_i-\mu_j|^2 \ge \pi_{\min}\mu_{\max}^2/8` (exact).
 * ``xfd24.lemma15``: for all i, :math:`|\nabla_{\mu_i}L| \le 2\sum_{k\ge3}|\mu_k| + 2e^{-d}(|\mu_1|+|\mu_2|)`
   under its hypotheses (checked exactly; UNDECIDED with a reason otherwise).
 * ``xfd24.cor10`` (:math:`\langle\nabla L,\mu\rangle = E|\tilde\psi|^2`) and
   ``xfd24.lemma9`` (:math:`E[\psi_i(\mu_i-x)] = E[\psi_i\sum_k\psi_k\mu_k]`): an
   identity is CERTIFIED when the enclosure of lhs - rhs contains 0 and its width is
-  below ``identity_tol`` (default :math:`2^{-2\,\mathrm{prec}/3}\max(1,|\text{lhs}|)`,
-  about 2.6e-26 at 128 bits). **This certifies agreement to that width, not exact
+  below ``identity_tol`` (default :math:`2^{-2\,\mathrm{prec}/3}\max(1,|\text{lhs}|)`
+  for r <= 1, about 2.6e-26 at 128 bits, and :math:`2^{-\mathrm{prec}/2}\max(1,|\text{lhs}|)`
+  for r = 2, about 5.4e-20). **This certifies agreement to that width, not exact
   equality**; exact equality is the symbolic layer's job (:mod:`verify.symbolic`).
   CERTIFIED-REFUTED when 0 is certainly excluded.
 * scalar facts (``params``: ``{"d": d}``, ``{"d_from": a, "d_to": b}`` (default
@@ -39,28 +49,34 @@ from fractions import Fraction
 from ._flint import CertificationSkipped, require, workprec
 from .enclosure import Enclosure
 from .line import DEFAULT_PREC, LineMixture, line_quantities_arb
+from .mixture import PlaneMixture, exact_span
+from .plane import plane_quantities_arb
 from .scalar import SCALAR_CLAIMS, certify_scalar, certify_scalar_range
-from .verdict import (CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, combine, compare,
+from .statements import Context, MixtureStatement, get_statement, registered_ids
+from .verdict import (CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, combine, compare,
                       skipped)
 
-MIXTURE_CLAIMS = ("xfd24.thm14", "xfd24.lemma11", "xfd24.lemma15", "xfd24.cor10", "xfd24.lemma9")
+MIXTURE_CLAIMS = ("xfd24.thm14", "xfd24.lemma11", "xfd24.lemma12", "xfd24.lemma12.case2", "xfd24.lemma19",
+                  "xfd24.lemma15", "xfd24.cor10", "xfd24.lemma9")
 TRAJECTORY_CLAIMS = ("xfd24.thm7",)
 
 
 def certified_claim_ids() -> tuple:
-    """Claim ids (verbatim from shared/claims.md) that :func:`certify_instance` can certify."""
-    return MIXTURE_CLAIMS + SCALAR_CLAIMS + TRAJECTORY_CLAIMS
+    """Claim ids that :func:`certify_instance` can certify (the xfd24 ids verbatim from shared/claims.md,
+    plus any statement registered with :func:`verify.certify.statements.register_statement`)."""
+    extra = tuple(c for c in registered_ids() if c not in MIXTURE_CLAIMS)
+    return MIXTURE_CLAIMS + extra + SCALAR_CLAIMS + TRAJECTORY_CLAIMS
+
+
+def is_mixture_claim(claim_id: str) -> bool:
+    return claim_id in registered_ids()
 
 
 def _exact_means(params):
-    mu = [[Fraction(float(x)) for x in row] for row in params["means"]]
-    w = [Fraction(float(x)) if not isinstance(x, str) else Fraction(x) for x in params["weights"]]
-    s = sum(w)
-    return [x / s for x in w], mu
+    from verify.reference import as_mp_mixture
 
-
-def _q(fl, x: Fraction):
-    return fl.arb(fl.fmpq(x.numerator, x.denominator))
+    mm = as_mp_mixture(weights=params["weights"], means=params["means"])
+    return list(mm.weights), [list(r) for r in mm.means]
 
 
 def certify_instance(claim_id: str, params: dict, *, prec: int = DEFAULT_PREC,
@@ -71,9 +87,9 @@ def certify_instance(claim_id: str, params: dict, *, prec: int = DEFAULT_PREC,
     -------
     CertifiedResult
         ``verdict`` in CERTIFIED / CERTIFIED-REFUTED / UNDECIDED, or SKIPPED
-        (``detail["skipped"] == "certification skipped: python-flint not installed"``)
-        when python-flint is missing. ``lhs``/``rhs`` are the deciding enclosures
-        (for a statement over all i: the tightest i, in ``detail["component"]``).
+        (``detail["skipped"]``) when python-flint cannot be imported. ``lhs``/``rhs``
+        are the deciding enclosures (for a statement over all i: the tightest i, in
+        ``detail["component"]``); ``detail["rank"]`` is the exact r of the instance.
 
     Raises
     ------
@@ -101,132 +117,120 @@ def certify_instance(claim_id: str, params: dict, *, prec: int = DEFAULT_PREC,
         if eta in (None, "all"):
             return certify_thm7_all_eta(d, n, prec=prec)
         return certify_thm7(d, float(eta), n, prec=prec)
-    try:
-        mix = LineMixture.from_params(params)
-    except ValueError as exc:
-        return CertifiedResult(UNDECIDED, None, None, "", claim_id, {"reason": str(exc)})
-    return _MIXTURE[claim_id](claim_id, params, mix, prec, identity_tol)
+    return certify_statement(get_statement(claim_id), params, prec=prec, identity_tol=identity_tol)
 
 
-def _setup(params, mix, names, prec):
-    fl = require()
-    w, mu = _exact_means(params)
-    sq = [sum(x * x for x in row) for row in mu]
-    d = len(mu[0])
-    ctx = {"w": w, "sq": sq, "d": d, "U": sum(sq), "n": len(w),
-           "spread": sum(w[i] * w[j] * sum((a - b) ** 2 for a, b in zip(mu[i], mu[j]))
-                         for i in range(len(w)) for j in range(len(w))),
-           "sum_pi_mu_sq": sum(wi * s for wi, s in zip(w, sq))}
-    if all(s == 0 for s in sq):
-        ctx["all_zero"] = True
-        return fl, ctx, None
-    vals = line_quantities_arb(mix.arb_weights(), mix.arb_coords(), names, prec=prec)
-    return fl, ctx, vals
+def _method(prec, rank):
+    if rank == 2:
+        return f"arb tensor Gauss-Legendre (adaptive rectangles, Bernstein bound per variable, analytic tails), prec={prec}"
+    if rank == 1:
+        return f"arb Gauss-Legendre (kink-split, Bernstein-ellipse bounds, analytic tails), prec={prec}"
+    return "exact (all means zero)"
 
 
-def _method(prec):
-    return f"arb Gauss-Legendre (kink-split, Bernstein-ellipse bounds, analytic tails), prec={prec}"
+def _context(fl, w, mu, names, prec):
+    """Exact scalars plus Arb enclosures of ``names`` in the reduced coordinates (r <= 2)."""
+    basis = exact_span(mu)
+    rank = len(basis)
+    ctx = Context.exact(fl, w, mu, rank)
+    if not names:
+        return ctx
+    if rank > 2:
+        raise ValueError(f"means: span has dimension r > 2; certified enclosures cover r <= 2")
+    n = len(w)
+    if rank == 0:  # S = 1: L = 0, psi_i = pi_i, grad_i = -pi_i E x = 0, m = 0 (all exact)
+        zero = fl.arb(0)
+        ctx.coords = [[zero] for _ in range(n)]
+        ctx.values = {"loss": zero, "psi_tilde_sq": zero, "responsibility_means": [ctx.q(x) for x in w],
+                      "gradient": [[zero] for _ in range(n)], "gradient_stein": [[zero] for _ in range(n)]}
+        return ctx
+    if rank == 1:
+        mix = LineMixture.from_means(w, mu)
+        cs = mix.arb_coords()
+        vals = line_quantities_arb(mix.arb_weights(), cs, names, prec=prec)
+        ctx.coords = [[c] for c in cs]
+    else:
+        mix = PlaneMixture.from_exact(w, mu)
+        cs = mix.arb_coords()
+        vals = plane_quantities_arb(mix.arb_weights(), cs, names, prec=prec)
+        ctx.coords = [list(c) for c in cs]
+    for q in ("gradient", "gradient_stein"):
+        if q in vals and rank == 1:
+            vals[q] = [[g] for g in vals[q]]
+    ctx.values = vals
+    return ctx
 
 
-def _thm14(cid, params, mix, prec, _tol):
-    with workprec(prec):
-        fl, c, v = _setup(params, mix, ("loss",), prec)
-        if c.get("all_zero"):
-            return CertifiedResult(CERTIFIED, Enclosure.exact(0, "L(0) = 0 exactly"), Enclosure.exact(0),
-                                   "<=", cid, {"note": "all means zero: L = 0 = rhs exactly"})
-        lhs = Enclosure.from_arb(v["loss"], prec, _method(prec))
-    rhs = Enclosure.exact(c["sum_pi_mu_sq"] / 2, "exact rational")
-    second = Fraction(max(c["sq"]), 2) >= c["sum_pi_mu_sq"] / 2  # exact
-    verdict = combine([compare(lhs, rhs, "<="), CERTIFIED if second else CERTIFIED_REFUTED])
-    return CertifiedResult(verdict, lhs, rhs, "<=", cid,
-                           {"second_link": "sum pi_i|mu_i|^2/2 <= mu_max^2/2 exact: " + str(second)})
-
-
-def _lemma11(cid, params, mix, prec, _tol):
-    with workprec(prec):
-        fl, c, v = _setup(params, mix, ("psi_tilde_sq",), prec)
-        if c.get("all_zero"):
-            return CertifiedResult(CERTIFIED, Enclosure.exact(0), Enclosure.exact(0), ">=", cid,
-                                   {"note": "all means zero: both sides 0 exactly"})
-        D = fl.arb(c["d"])
-        mu_max = _q(fl, max(c["sq"])).sqrt()
-        spread = _q(fl, c["spread"])
-        rhs = (-8 * _q(fl, c["U"])).exp() * spread * spread / (40000 * D * (1 + 2 * mu_max * D.sqrt()) ** 2)
-        lhs = Enclosure.from_arb(v["psi_tilde_sq"], prec, _method(prec))
-        rhs = Enclosure.from_arb(rhs, prec, "arb closed form")
-    return CertifiedResult(compare(lhs, rhs, ">="), lhs, rhs, ">=", cid, {})
-
-
-def _lemma15(cid, params, mix, prec, _tol):
-    w, mu = _exact_means(params)
-    sq = [sum(x * x for x in row) for row in mu]
-    d, n = len(mu[0]), len(mu)
-    if not (n >= 3 and sq[0] >= 100 * d and sq[1] >= 100 * d and all(s <= d for s in sq[2:])):
-        return CertifiedResult(UNDECIDED, None, None, "<=", cid,
-                               {"reason": "hypotheses not satisfied (|mu_1|,|mu_2| >= 10 sqrt d, "
-                                          "|mu_k| <= sqrt d for k >= 3, n >= 3)", "hypotheses": False})
-    with workprec(prec):
-        fl, c, v = _setup(params, mix, ("gradient",), prec)
-        norms = [_q(fl, s).sqrt() for s in sq]
-        D = fl.arb(d)
-        rhs = 2 * sum(norms[2:], fl.arb(0)) + 2 * (-D).exp() * (norms[0] + norms[1])
-        rhs_e = Enclosure.from_arb(rhs, prec, "arb closed form")
-        pieces = []
-        for i, g in enumerate(v["gradient"]):
-            lhs = Enclosure.from_arb(abs(g), prec, _method(prec))  # |grad_i L| = |g_i| (e is a unit vector)
-            pieces.append((compare(lhs, rhs_e, "<="), float((rhs_e - lhs).mid), i, lhs))
-    verdict = combine(p[0] for p in pieces)
-    _, _, i, lhs = min(pieces, key=lambda p: p[1])
-    return CertifiedResult(verdict, lhs, rhs_e, "<=", cid, {"component": i, "hypotheses": True,
-                                                           "per_component": [p[0] for p in pieces]})
-
-
-def _identity_tol(prec, scale, tol):
+def _identity_tol(prec, scale, tol, rank=1):
     if tol is not None:
         return float(tol)
-    return float(2.0 ** (-2 * prec / 3)) * max(1.0, abs(float(scale)))
+    expo = -2 * prec / 3 if rank <= 1 else -prec / 2
+    return float(2.0 ** expo) * max(1.0, abs(float(scale)))
 
 
 IDENTITY_NOTE = ("identity certified to the enclosure width (lhs - rhs contains 0, width < identity_tol); "
                  "this is agreement to that width, not exact equality (the symbolic layer proves equality)")
 
 
-def _cor10(cid, params, mix, prec, tol):
-    with workprec(prec):
-        fl, c, v = _setup(params, mix, ("gradient", "psi_tilde_sq"), prec)
-        if c.get("all_zero"):
-            return CertifiedResult(CERTIFIED, Enclosure.exact(0), Enclosure.exact(0), "==", cid,
-                                   {"note": "all means zero: both sides 0 exactly"})
-        cs = mix.arb_coords()
-        inner = sum((g * ci for g, ci in zip(v["gradient"], cs)), fl.arb(0))  # <grad_i, mu_i> = g_i c_i
-        lhs = Enclosure.from_arb(inner, prec, _method(prec))
-        rhs = Enclosure.from_arb(v["psi_tilde_sq"], prec, _method(prec))
-    itol = _identity_tol(prec, lhs.mid, tol)
-    return CertifiedResult(compare(lhs, rhs, "==", identity_tol=itol), lhs, rhs, "==", cid,
-                           {"identity_tol": itol, "difference": (lhs - rhs).str(5), "note": IDENTITY_NOTE})
+def _enc(x, prec, method):
+    if isinstance(x, Fraction):
+        return Enclosure.exact(x, "exact rational")
+    return Enclosure.from_arb(x, prec, method)
 
 
-def _lemma9(cid, params, mix, prec, tol):
+def certify_statement(statement: MixtureStatement, params: dict, *, prec: int = DEFAULT_PREC,
+                      identity_tol: float | None = None) -> CertifiedResult:
+    """Certified verdict of one :class:`~verify.certify.statements.MixtureStatement` on one instance.
+
+    Every side is compared with :func:`~verify.certify.verdict.compare`; the verdict
+    combines them (any CERTIFIED-REFUTED refutes). ``lhs``/``rhs`` are those of the
+    refuting side, else of the primary side with the smallest margin.
+    """
+    fl = require()
+    cid = statement.claim_id
+    try:
+        w, mu = _exact_means(params)
+    except ValueError as exc:
+        return CertifiedResult(UNDECIDED, None, None, "", cid, {"reason": str(exc)})
     with workprec(prec):
-        fl, c, v = _setup(params, mix, ("gradient", "gradient_stein"), prec)
-        if c.get("all_zero"):
-            return CertifiedResult(CERTIFIED, Enclosure.exact(0), Enclosure.exact(0), "==", cid,
-                                   {"note": "all means zero: both sides 0 exactly"})
+        pre = Context.exact(fl, w, mu)
+        if statement.hypotheses is not None:
+            reason = statement.hypotheses(pre)
+            if reason:
+                return CertifiedResult(UNDECIDED, None, None, "", cid, {"reason": reason, "hypotheses": False})
+        try:
+            ctx = _context(fl, w, mu, statement.quantities, prec)
+        except ValueError as exc:
+            return CertifiedResult(UNDECIDED, None, None, "", cid, {"reason": str(exc), "rank": "> 2"})
+        except ArithmeticError as exc:  # the cubature found no analytic bound within its depth
+            return CertifiedResult(UNDECIDED, None, None, "", cid, {"reason": f"enclosure failed: {exc}"})
+        method = _method(prec, ctx.rank) if statement.quantities else "exact rationals"
         pieces = []
-        for i, (a, b) in enumerate(zip(v["gradient"], v["gradient_stein"])):
-            lhs, rhs = Enclosure.from_arb(a, prec, _method(prec)), Enclosure.from_arb(b, prec, _method(prec))
-            itol = _identity_tol(prec, lhs.mid, tol)
-            pieces.append((compare(lhs, rhs, "==", identity_tol=itol), (lhs - rhs).width, i, lhs, rhs, itol))
+        for k, side in enumerate(statement.sides(ctx)):
+            lhs, rhs = _enc(side.lhs, prec, method), _enc(side.rhs, prec, method)
+            extra = {}
+            if side.relation == "==":
+                itol = _identity_tol(prec, lhs.mid, identity_tol, ctx.rank)
+                verdict = compare(lhs, rhs, "==", identity_tol=itol)
+                key = -float((lhs - rhs).width)
+                extra = {"identity_tol": itol, "difference": (lhs - rhs).str(5), "note": IDENTITY_NOTE}
+            else:
+                verdict = compare(lhs, rhs, side.relation)
+                diff = (rhs - lhs) if side.relation in ("<=", "<") else (lhs - rhs)
+                key = float(diff.mid)
+            pieces.append((verdict, side, lhs, rhs, key, k, extra))
     verdict = combine(p[0] for p in pieces)
-    _, _, i, lhs, rhs, itol = max(pieces, key=lambda p: p[1])
-    return CertifiedResult(verdict, lhs, rhs, "==", cid,
-                           {"component": i, "identity_tol": itol, "difference": (lhs - rhs).str(5),
-                            "note": IDENTITY_NOTE + "; compared along the line direction e (the components "
-                                                    "orthogonal to e are 0 on both sides exactly)"})
-
-
-_MIXTURE = {"xfd24.thm14": _thm14, "xfd24.lemma11": _lemma11, "xfd24.lemma15": _lemma15,
-            "xfd24.cor10": _cor10, "xfd24.lemma9": _lemma9}
+    refuting = [p for p in pieces if p[0] == CERTIFIED_REFUTED]
+    primary = [p for p in pieces if p[1].primary] or pieces
+    chosen = refuting[0] if refuting else min(primary, key=lambda p: p[4])
+    _, side, lhs, rhs, _, k, extra = chosen
+    detail = {"rank": ctx.rank, "side": side.label, **extra}
+    if len(pieces) > 1:
+        detail["component"] = k
+        detail["per_side"] = [p[0] for p in pieces]
+    if statement.hypotheses is not None:
+        detail["hypotheses"] = True
+    return CertifiedResult(verdict, lhs, rhs, side.relation, cid, detail)
 
 
 def as_evaluation(result: CertifiedResult):

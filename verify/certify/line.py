@@ -86,8 +86,8 @@ class LineMixture:
         :math:`\mu_i|v|^2 = \langle\mu_i, v\rangle v` for the largest mean :math:`v`.
         Raises ValueError when the means are not exactly collinear (then r > 1).
         """
-        w = [Fraction(x) for x in weights]
-        mu = [[Fraction(float(x)) for x in row] for row in means]
+        w = [_exact(x) for x in weights]
+        mu = [[_exact(x) for x in row] for row in means]
         if len(w) != len(mu) or not w or any(x <= 0 for x in w):
             raise ValueError("weights: expected one positive weight per mean")
         d = len(mu[0])
@@ -143,6 +143,12 @@ class LineMixture:
     def arb_weights(self):
         fl = require()
         return [_q(fl, x) for x in self.weights]
+
+
+def _exact(x) -> Fraction:
+    if isinstance(x, (Fraction, int, str)):
+        return Fraction(x)
+    return Fraction(float(x))
 
 
 def _q(fl, x: Fraction):
@@ -333,7 +339,7 @@ def line_quantities(mix, names=QUANTITIES, *, prec: int = DEFAULT_PREC, tol: flo
     Raises
     ------
     CertificationSkipped
-        python-flint is not installed.
+        python-flint cannot be imported.
     """
     require()
     if not isinstance(mix, LineMixture):

@@ -34,7 +34,7 @@ class CertifiedResult:
     Attributes
     ----------
     verdict : str
-        One of :data:`VERDICTS` (``SKIPPED``: python-flint not installed).
+        One of :data:`VERDICTS` (``SKIPPED``: python-flint could not be imported).
     lhs, rhs : Enclosure or None
         The enclosures deciding the verdict (for a range/covering: those of the
         tightest piece; for a refutation: of the counterexample).
