@@ -130,7 +130,9 @@ LINE = {"weights": [0.2, 0.3, 0.5], "means": [[1.5, 0.0], [-2.0, 0.0], [0.3, 0.0
 def test_mixture_claims_certified(cid):
     res = certify_instance(cid, LINE)
     assert res.verdict == CERTIFIED, res.detail
-    ev = certify.as_evaluation(res)
+    from verify.claims.certified import as_evaluation
+
+    ev = as_evaluation(res)
     assert ev.certified and ev.verdict == "HOLDS" and ev.detail["certified_verdict"] == CERTIFIED
 
 

@@ -44,14 +44,14 @@ from .scalar import (ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_eq18
                      certify_scalar, certify_scalar_range, chi_mgf)
 from .statements import (Context, MixtureStatement, Side, gradient_alignment_statement, register_statement,
                          thm14_statement, unregister_statement)
-from .instances import MIXTURE_CLAIMS, as_evaluation, certified_claim_ids, certify_instance, certify_statement
+from .instances import MIXTURE_CLAIMS, certified_claim_ids, certify_instance, certify_statement
 from .claims import BUILTIN_INSTANCES, ClaimCertificate, certify_claim
 from .thm7 import certify_thm7, certify_thm7_all_eta, certify_thm7_range
 
 __all__ = [
     "Context", "MixtureStatement", "Side", "gradient_alignment_statement", "register_statement", "thm14_statement",
     "unregister_statement", "certify_statement",
-    "BUILTIN_INSTANCES", "ClaimCertificate", "certify_claim", "MIXTURE_CLAIMS", "as_evaluation", "certified_claim_ids", "certify_instance",
+    "BUILTIN_INSTANCES", "ClaimCertificate", "certify_claim", "MIXTURE_CLAIMS", "certified_claim_ids", "certify_instance",
     "certify_thm7", "certify_thm7_all_eta", "certify_thm7_range",
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
     "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",
