@@ -100,10 +100,18 @@ class Approx:
         return Approx(abs(self.value), self.error)
 
 
+def _is_ball(a) -> bool:
+    """A python-flint ``arb`` ball (the certified path): it carries its own exp/sqrt/log."""
+    return type(a).__name__ == "arb"
+
+
 def exp(a):
-    """:math:`e^a` with its error bound; a numpy array gives ``np.exp`` (the batched search path)."""
+    """:math:`e^a` with its error bound; a numpy array gives ``np.exp`` (the batched search path),
+    an Arb ball its enclosure (the certified path)."""
     if isinstance(a, np.ndarray):
         return np.exp(a)
+    if _is_ball(a):
+        return a.exp()
     a = Approx.lift(a)
     v = math.exp(a.value)
     e = v * math.expm1(a.error) if a.error < 700 else math.inf
@@ -114,6 +122,8 @@ def sqrt(a):
     r""":math:`\sqrt a` with its error bound; a numpy array gives ``np.sqrt``."""
     if isinstance(a, np.ndarray):
         return np.sqrt(a)
+    if _is_ball(a):
+        return a.sqrt()
     a = Approx.lift(a)
     if a.value < 0:
         return Approx(0.0, math.inf) if a.value + a.error < 0 else Approx(0.0, math.sqrt(a.error))
@@ -125,6 +135,8 @@ def log(a):
     r""":math:`\log a` with its error bound; a numpy array gives ``np.log``."""
     if isinstance(a, np.ndarray):
         return np.log(a)
+    if _is_ball(a):
+        return a.log()
     a = Approx.lift(a)
     if a.error >= a.value:
         return Approx(math.log(a.value) if a.value > 0 else -math.inf, math.inf)

@@ -8,10 +8,12 @@ carries. The same function serves
   :func:`verify.claims.batch.batch_inputs`), and
 * every instance evaluation (``q`` holds :class:`~verify.claims.approx.Approx`
   values with error bounds, from :func:`verify.claims.inputs.mixture_inputs`:
-  the float64 engine, or the mpmath reference when ``dps`` is given).
+  the float64 engine, or the mpmath reference when ``dps`` is given), and
+* certification (``q`` holds Arb balls: exact rational scalars of the means and
+  the enclosures of :mod:`verify.certify`, see :func:`formula_statement`).
 
 The functions of :mod:`verify.claims.approx` (``exp``, ``sqrt``, ``log``)
-accept both kinds, so a formula is written with them and ordinary operators.
+accept all three kinds, so a formula is written with them and ordinary operators.
 The constant K is an exact rational (a string such as ``"1/40000"``), so the
 claim, its report and its mutations (:func:`with_constant`) read it from one place.
 The instance's tight constant is :math:`C^* = \text{lhs}/\text{shape}`.
@@ -19,6 +21,7 @@ The instance's tight constant is :math:`C^* = \text{lhs}/\text{shape}`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -103,3 +106,55 @@ def with_constant(claim: Claim, constant) -> Claim:
     return replace(claim, id=f"{claim.id}@{constant}", evaluate=SidesEvaluate(claim.search, k),
                    constant=Constant(str(constant), float(k), claim.search.best),
                    statement=f"{claim.statement} [constant {claim.constant.name} replaced by {constant}]")
+
+
+def arb_inputs(ctx) -> dict:
+    """The quantities of one certified instance (a :class:`verify.certify.statements.Context`) as Arb balls."""
+    q = {"U": ctx.q(ctx.U), "spread": ctx.q(ctx.spread), "sum_pi_mu_sq": ctx.q(ctx.sum_pi_mu_sq),
+         "mu_max": ctx.mu_max, "pi_min": ctx.q(ctx.pi_min), "d": ctx.fl.arb(ctx.d), "n": ctx.fl.arb(ctx.n)}
+    q.update({k: v for k, v in ctx.values.items() if k in ("loss", "psi_tilde_sq")})
+    return q
+
+
+def formula_statement(claim: Claim, *, hypotheses=None, builtin=()):
+    r"""The :class:`verify.certify.statements.MixtureStatement` of a formula claim: the same ``sides``
+    on Arb balls, compared as ``lhs R K * shape`` with K exact.
+
+    ``hypotheses(ctx) -> reason | None`` is the exact hypothesis check of :mod:`verify.certify.statements`.
+    """
+    from verify.certify.statements import MixtureStatement, Side
+
+    if not isinstance(claim.evaluate, SidesEvaluate):
+        raise ValueError(f"claim: expected a formula claim (built by formula_claim), got {claim.id!r}")
+    search, k = claim.search, claim.evaluate.constant
+
+    def sides(ctx):
+        lhs, shape = search.sides(arb_inputs(ctx))
+        return [Side(lhs, ctx.q(k) * shape, search.relation, f"{claim.statement} (K = {k})")]
+
+    return MixtureStatement(claim.id, tuple(search.quantities), sides, hypotheses=hypotheses, builtin=tuple(builtin))
+
+
+def tight_constant_enclosure(claim: Claim, params: dict, *, prec: int = 128):
+    r"""Arb enclosure of the tight constant :math:`C^* = \text{lhs}/\text{shape}` of a formula claim
+    on one instance whose means span at most a plane; None where that does not apply."""
+    from verify.certify._flint import CertificationSkipped, require, workprec
+    from verify.certify.instances import _context, _exact_means
+
+    if not isinstance(claim.evaluate, SidesEvaluate):
+        return None
+    try:
+        fl = require()
+        w, mu = _exact_means(params)
+        with workprec(prec):
+            ctx = _context(fl, w, mu, tuple(claim.search.quantities), prec)
+            lhs, shape = claim.search.sides(arb_inputs(ctx))
+            if not bool(shape > 0):
+                return None
+            c = lhs / shape
+            lo, hi = math.nextafter(float(c.lower()), -math.inf), math.nextafter(float(c.upper()), math.inf)
+            return {"lo": lo, "hi": hi, "mid": float(c.mid()),
+                    "width": float(c.rad()) * 2, "rank": ctx.rank, "prec": prec,
+                    "enclosure": c.str(20, radius=True)}
+    except (CertificationSkipped, ValueError, ArithmeticError, KeyError):
+        return None

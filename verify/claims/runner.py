@@ -123,6 +123,9 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
             result.empirical_constant = outcome.confirmed["value"]
     if certify and not result.interrupted:
         result.certified = _certify(claim, records)
+        if outcome is not None:
+            _certify_witness(claim, outcome)
+            result.search = outcome.to_json()
     result.seconds = time.perf_counter() - start
     return result
 
@@ -268,13 +271,40 @@ def _is_registered(claim: Claim) -> bool:
 
 
 def _certify(claim: Claim, records) -> dict | None:
-    """Rigorous verdict from :mod:`verify.certify` on the instances checked (None if not certifiable)."""
+    """Rigorous verdict from :mod:`verify.certify` on the instances checked (None if not certifiable).
+
+    A formula claim that :mod:`verify.certify` does not know (a user's variant of a
+    registered one) is certified through the same formula on Arb balls
+    (:func:`verify.claims.formula.formula_statement`). Search witnesses that are tight
+    (equality within the float error) are left to the witness's own enclosure.
+    """
     from verify import certify
+    from verify.certify.statements import get_statement, register_statement
+
+    from .formula import SidesEvaluate, formula_statement
 
     if claim.id not in certify.certified_claim_ids():
-        return None
-    mixtures = [r.params for r in records if isinstance(r.params, dict) and "means" in r.params]
+        if not isinstance(claim.evaluate, SidesEvaluate):
+            return None
+        try:
+            base = get_statement(claim.id.split("@")[0])
+        except KeyError:
+            base = None
+        register_statement(formula_statement(claim, hypotheses=None if base is None else base.hypotheses))
+    mixtures = [r.params for r in records if isinstance(r.params, dict) and "means" in r.params
+                and not (r.family == "search" and r.verdict == UNDECIDED)]
     return certify.certify_claim(claim.id, mixtures or None).to_json()
+
+
+def _certify_witness(claim: Claim, outcome) -> None:
+    """Arb enclosure of the best constant at its witness (formula claims, means spanning r <= 2)."""
+    from .formula import tight_constant_enclosure
+
+    if outcome.witness is None:
+        return
+    enclosure = tight_constant_enclosure(claim, outcome.witness)
+    if enclosure is not None:
+        outcome.certified = {"verdict": "CERTIFIED", "contains": True, **enclosure}
 
 
 def _finish(result: ClaimResult, out_dir):
