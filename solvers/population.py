@@ -204,8 +204,9 @@ def _cubature(mix, reduction, quantities, rtol):
         # The loss integrand is a difference of larger terms: tolerate their rounding.
         # The closed-form offset is part of L: the integral need only be accurate relative to L.
         offset = abs(loss_offset(weights, coords, stable))
+        loss_rounding = float(abs_sums.pop("loss_rounding_scale")) + offset
         abs_sums["loss"] = np.maximum.reduce(
-            [abs_sums["loss"], 1024 * _EPS / rtol * abs_sums.pop("loss_rounding_scale"), np.float64(offset)]
+            [abs_sums["loss"], 1024 * _EPS / rtol * loss_rounding, np.float64(offset)]
         )
     layout, width = _layout(abs_sums)
     scale = np.concatenate([np.ravel(abs_sums[key]) for key, *_ in layout])
@@ -233,6 +234,8 @@ def _cubature(mix, reduction, quantities, rtol):
     for q in quantities:
         magnitude = float(np.max(np.abs(values[q]), initial=0.0))
         errors[q] = float(propagated[q] + 64 * _EPS * magnitude + tail)
+    if "loss" in quantities:  # rounding of the integrand's parts and of the closed-form offset
+        errors["loss"] += float(16 * (mix.n + 2) * _EPS * loss_rounding)
     converged = result.status == "converged"
     detail = {
         "method": (
