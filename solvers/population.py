@@ -37,7 +37,7 @@ from . import quadrature
 from scipy.integrate import cubature
 
 from ._integrands import QUANTITIES, STABLE_LOSS_MU_MAX, assemble, block_sums, loss_offset, needed_sums, point_values
-from ._validation import positive_float
+from ._validation import mean_scale, nonnegative_int, positive_float
 from .mixture import Mixture
 from .reduction import reduce
 
@@ -122,11 +122,20 @@ def estimate(
     Returns
     -------
     PopulationEstimate
+
+    Raises
+    ------
+    ValueError
+        Naming the argument; also when :math:`\max_i|\mu_i|` is outside
+        ``solvers._validation.FLOAT64_MEAN_RANGE`` (1e-100 to 1e6, or 0), where
+        float64 is not accurate.
     """
     if not isinstance(mix, Mixture):
         raise ValueError(f"mix: expected a solvers.Mixture, got {type(mix).__name__}")
     quantities = check_quantities(quantities)
     rtol = positive_float(rtol, "rtol")
+    seed = nonnegative_int(seed, "seed")
+    mean_scale(mix, engine)
     if engine == "monte-carlo":
         from .montecarlo import estimate as mc_estimate
 
