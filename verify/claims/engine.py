@@ -35,6 +35,8 @@ import numpy as np
 
 from .core import (ERROR, FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED, Claim, Constant,
                    Evaluation)
+from ..atomic import atomic_write_text
+from .validation import validate_counterexample, validate_run_arguments, validate_user_claim
 
 COUNTEREXAMPLE_SCHEMA = "overmix-counterexample/1"
 _PROOF_CACHE: dict = {}
@@ -314,6 +316,7 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         certifiable; its verdict (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED, or SKIPPED
         without python-flint) is reported beside the numerical one.
     """
+    validate_run_arguments(claim, instances, seed, dps, search_evaluations, budget, confirm_undecided, search_seconds)
     start = time.perf_counter()
     count = claim.default_instances if instances is None else int(instances)
     result = ClaimResult(claim, UNDECIDED, seed=seed, dps=dps)
@@ -505,7 +508,7 @@ def write_counterexample(result: ClaimResult, rec: InstanceRecord, out_dir) -> P
             "dps": result.dps if rec.evaluation.certified else None,
             "evaluation": rec.evaluation.to_json(),
             "float64_evaluation": None if rec.float64 is None else rec.float64.to_json()}
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
     return path
 
 
@@ -523,15 +526,16 @@ def replay(path, *, claim: Claim | None = None) -> dict:
         raise ValueError(f"replay: {path} is not JSON ({exc.msg})") from None
     if not isinstance(data, dict) or data.get("schema") != COUNTEREXAMPLE_SCHEMA:
         raise ValueError(f"replay: {path} is not an overmix counterexample (schema {COUNTEREXAMPLE_SCHEMA})")
+    checked = validate_counterexample(data, path)
     if claim is None:
         from .registry import get
 
-        claim = get(data["claim"])
-    dps = int(data.get("dps") or 30)
-    fast = evaluate_instance(claim, data["params"], data.get("family", "replay"))
-    precise = evaluate_instance(claim, data["params"], data.get("family", "replay"), dps=dps)
+        claim = get(checked["claim"])
+    dps, params, family = checked["dps"], checked["params"], checked["family"]
+    fast = evaluate_instance(claim, params, family)
+    precise = evaluate_instance(claim, params, family, dps=dps)
     confirmed = precise.evaluation is not None and precise.evaluation.certified and precise.verdict == FAILS
-    return {"claim": claim.id, "params": data["params"], "float64": fast, "mpmath": precise,
+    return {"claim": claim.id, "params": params, "float64": fast, "mpmath": precise,
             "verdict": REFUTED if confirmed else (precise.verdict if precise.evaluation else UNDECIDED)}
 
 
@@ -561,6 +565,8 @@ def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_
                                 families={"random": families.random_mixtures()})
         print(run_claim(claim).verdict)
     """
+    quantities = validate_user_claim(id, statement, lhs, rhs, relation, quantities, families, hypotheses, search,
+                                     constant, constant_of, default_instances)
     from .core import Claim as _Claim
     from .families import random_mixtures
     from .inputs import mixture_inputs
