@@ -103,7 +103,7 @@ def estimate(
     n_samples: int | None = None,
     seed: int = 0,
 ) -> PopulationEstimate:
-    """Estimate population quantities of ``mix`` with the chosen engine.
+    r"""Estimate population quantities of ``mix`` with the chosen engine.
 
     Parameters
     ----------

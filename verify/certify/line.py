@@ -141,12 +141,12 @@ class LineMixture:
 
 
 CERTIFY_MU_MAX = 1e4
-"""Largest :math:`\max_i|\mu_i|` accepted: the cost of the enclosures grows with the means
+r"""Largest :math:`\max_i|\mu_i|` accepted: the cost of the enclosures grows with the means
 (about 0.02 s at 1e3, several seconds at 1e4, minutes beyond)."""
 
 
 def validate_line_input(weights, means) -> tuple[list, list]:
-    """Exact weights and means, validated as :class:`solvers.Mixture` validates them.
+    r"""Exact weights and means, validated as :class:`solvers.Mixture` validates them.
 
     Weights (numbers or exact strings such as ``"1/3"``) must be positive and sum
     to 1 within ``solvers.mixture.WEIGHT_SUM_RTOL * n`` (they are never silently
