@@ -237,12 +237,19 @@ def _cubature(mix, reduction, quantities, rtol):
     sums = {key: estimate_flat[o : o + k].reshape(shape) for key, shape, o, k in layout}
     sum_err = {key: error_flat[o : o + k].reshape(shape) for key, shape, o, k in layout}
     values = assemble(quantities, sums, weights, reduction, stable)
-    tail = quadrature.gaussian_tail_mass(half_width, r) * (1.0 + mix.mu_max * (half_width + 2.0) + mix.mu_max**2) ** 2
+    mass = quadrature.gaussian_tail_mass(half_width, r)
+    tail = mass * (1.0 + mix.mu_max * (half_width + 2.0) + mix.mu_max**2) ** 2
+    # Integrands that scale with the means get a tail bound that does too (else it floors their error at ~1e-23):
+    # |psi~|^2 <= mu_max^2 pointwise; the stable loss bracket is <= |b| + b^2/2 with |b_i| <= 2 mu_max |y| + mu_max^2.
+    beta = 2.0 * mix.mu_max * np.sqrt(r) * (half_width + 2.0) + mix.mu_max**2
+    scaled_tail = {"psi_tilde_sq": mass * mix.mu_max**2}
+    if stable:
+        scaled_tail["loss"] = mass * 4.0 * (beta + beta**2)
     propagated = _propagate(quantities, sum_err, reduction)
     errors = {}
     for q in quantities:
         magnitude = float(np.max(np.abs(values[q]), initial=0.0))
-        errors[q] = float(propagated[q] + 64 * _EPS * magnitude + tail)
+        errors[q] = float(propagated[q] + 64 * _EPS * magnitude + min(tail, scaled_tail.get(q, tail)))
     if "loss" in quantities:  # rounding of the integrand's parts and of the closed-form offset
         errors["loss"] += float(16 * (mix.n + 2) * _EPS * loss_rounding)
     converged = result.status == "converged"
