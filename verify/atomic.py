@@ -5,8 +5,8 @@
   the new one, never a mixture or a half-written one.
 * :func:`output_folder` checks that a folder can be written *before* a run
   computes anything, and holds a lock file (``.overmix.lock``, created with
-  ``O_EXCL`` and holding the owner's pid) for the duration of the run: a second
-  run into the same folder is refused with a message naming the option and the
+  ``O_EXCL`` and holding the owner's pid and a token) for the duration of the
+  run: a second run into the same folder (from any process) is refused with a message naming the option and the
   owner, instead of mixing its files with the first run's. A lock left by a
   process that no longer exists is taken over.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 LOCK_NAME = ".overmix.lock"
@@ -26,6 +27,7 @@ def atomic_write_text(path, text: str) -> Path:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # the permissions a plain open() would have given
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
             fh.flush()
@@ -36,6 +38,12 @@ def atomic_write_text(path, text: str) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def check_writable(folder, option: str = "--out") -> Path:
@@ -62,24 +70,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _acquire(lock: Path, option: str) -> None:
+def _acquire(lock: Path, option: str) -> str:
+    """Create ``lock`` holding ``"<pid> <token>"``; returns that content."""
+    content = f"{os.getpid()} {uuid.uuid4().hex}"
     for _ in range(2):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             try:
-                owner = int(lock.read_text().strip() or "0")
+                owner = int((lock.read_text().split() or ["0"])[0])
             except (OSError, ValueError):
                 owner = 0
-            if owner > 0 and owner != os.getpid() and _pid_alive(owner):
+            if owner > 0 and _pid_alive(owner):
                 raise ValueError(f"{option}: {str(lock.parent)!r} is in use by another run (pid {owner}); "
                                  f"wait for it or choose another folder (lock file {lock})") from None
             with contextlib.suppress(FileNotFoundError):
                 lock.unlink()  # stale: its owner is gone
             continue
         with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        return
+            fh.write(content)
+        return content
     raise ValueError(f"{option}: could not lock {str(lock.parent)!r} (lock file {lock})")
 
 
@@ -88,11 +98,11 @@ def output_folder(folder, option: str = "--out"):
     """Check ``folder`` is writable and hold its lock while the block runs; yields the folder."""
     folder = check_writable(folder, option)
     lock = folder / LOCK_NAME
-    _acquire(lock, option)
+    content = _acquire(lock, option)
     try:
         yield folder
     finally:
         with contextlib.suppress(OSError):
-            if lock.read_text().strip() == str(os.getpid()):
+            if lock.read_text() == content:
                 lock.unlink()
 
