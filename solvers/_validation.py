@@ -19,10 +19,22 @@ def _describe(value) -> str:
 
 
 def as_float_array(value, name: str, ndim: int) -> np.ndarray:
-    """Return ``value`` as a finite float64 array with ``ndim`` dimensions."""
+    """Return ``value`` as a finite float64 array with ``ndim`` dimensions (a private copy).
+
+    Complex input (even with zero imaginary parts) and integers beyond the
+    float64 range are refused rather than truncated or overflowed.
+    """
     try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+        raw = np.asarray(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(
+            f"{name}: expected a {ndim}-d array of real numbers, got {value!r:.80} ({exc})"
+        ) from None
+    if np.iscomplexobj(raw):
+        raise ValueError(f"{name}: expected real numbers, got complex values ({raw.dtype}) {value!r:.80}")
+    try:
+        arr = np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(
             f"{name}: expected a {ndim}-d array of real numbers, got {value!r:.80} ({exc})"
         ) from None
@@ -83,3 +95,23 @@ def data_matrix(X, name: str, d: int) -> np.ndarray:
     if arr.shape[0] < 1:
         raise ValueError(f"{name}: expected at least one sample, got shape {arr.shape}")
     return arr
+
+
+FLOAT64_MEAN_RANGE = (1e-100, 1e6)
+r"""Range of :math:`\mu_{max} = \max_i|\mu_i|` (besides exactly 0) in which the float64
+population engines are accurate. Above it the responsibilities switch within a few ulps
+of the integration variable (the adaptive rule stops resolving them near 1e14, and
+squares overflow near 1e154); below it squares of the means are subnormal."""
+
+
+def mean_scale(mix, engine: str) -> float:
+    r"""Return :math:`\mu_{max}` of ``mix`` if it is 0 or inside :data:`FLOAT64_MEAN_RANGE`, else ValueError."""
+    mu_max = float(np.max(np.abs(mix.means)))  # max-norm: no overflow; within sqrt(d) of the Euclidean one
+    lo, hi = FLOAT64_MEAN_RANGE
+    if mu_max != 0 and not (lo <= mu_max <= hi):
+        raise ValueError(
+            f"means: expected max |mu_i| = 0 or in [{lo:g}, {hi:g}], the range in which engine {engine!r} is "
+            f"accurate in float64, got max |mu_ia| = {mu_max:.3g}; use verify.reference (mpmath) or "
+            "verify.certify (means on one line) outside it"
+        )
+    return mu_max

@@ -27,8 +27,15 @@ class Mixture:
     Raises
     ------
     ValueError
-        Naming the argument, on non-finite values, non-positive weights,
-        weights not summing to one, wrong shapes, ``n < 1`` or ``d < 1``.
+        Naming the argument, on non-finite, complex or out-of-range values,
+        non-positive weights, weights not summing to one, wrong shapes,
+        ``n < 1`` or ``d < 1``.
+
+    Notes
+    -----
+    The arrays are private copies exposed as read-only views of a read-only
+    base (``setflags(write=True)`` on them raises), and ``-0.0`` is stored as
+    ``0.0``, so equal mixtures hash equally.
 
     Examples
     --------
@@ -60,10 +67,8 @@ class Mixture:
                 f"weights: expected weights summing to 1 (tolerance {WEIGHT_SUM_RTOL * w.shape[0]:.1e}), "
                 f"got sum {total!r}"
             )
-        w.setflags(write=False)
-        m.setflags(write=False)
-        object.__setattr__(self, "_weights", w)
-        object.__setattr__(self, "_means", m)
+        object.__setattr__(self, "_weights", _frozen(w))
+        object.__setattr__(self, "_means", _frozen(m))
 
     def __setattr__(self, name, value):
         raise AttributeError("Mixture is immutable; use with_means() or with_weights()")
@@ -121,3 +126,12 @@ class Mixture:
 
     def __repr__(self):
         return f"Mixture(weights={self._weights.tolist()!r}, means={self._means.tolist()!r})"
+
+
+def _frozen(arr: np.ndarray) -> np.ndarray:
+    """A read-only view of a read-only private copy of ``arr``, with ``-0.0`` replaced by ``0.0``."""
+    base = np.array(arr, dtype=np.float64) + 0.0  # x + 0.0 turns -0.0 into 0.0
+    base.setflags(write=False)
+    view = base.view()
+    view.setflags(write=False)
+    return view

@@ -37,7 +37,7 @@ from . import quadrature
 from scipy.integrate import cubature
 
 from ._integrands import QUANTITIES, STABLE_LOSS_MU_MAX, assemble, block_sums, loss_offset, needed_sums, point_values
-from ._validation import positive_float
+from ._validation import mean_scale, nonnegative_int, positive_float
 from .mixture import Mixture
 from .reduction import reduce
 
@@ -103,7 +103,7 @@ def estimate(
     n_samples: int | None = None,
     seed: int = 0,
 ) -> PopulationEstimate:
-    """Estimate population quantities of ``mix`` with the chosen engine.
+    r"""Estimate population quantities of ``mix`` with the chosen engine.
 
     Parameters
     ----------
@@ -122,11 +122,20 @@ def estimate(
     Returns
     -------
     PopulationEstimate
+
+    Raises
+    ------
+    ValueError
+        Naming the argument; also when :math:`\max_i|\mu_i|` is outside
+        ``solvers._validation.FLOAT64_MEAN_RANGE`` (1e-100 to 1e6, or 0), where
+        float64 is not accurate.
     """
     if not isinstance(mix, Mixture):
         raise ValueError(f"mix: expected a solvers.Mixture, got {type(mix).__name__}")
     quantities = check_quantities(quantities)
     rtol = positive_float(rtol, "rtol")
+    seed = nonnegative_int(seed, "seed")
+    mean_scale(mix, engine)
     if engine == "monte-carlo":
         from .montecarlo import estimate as mc_estimate
 
@@ -204,8 +213,9 @@ def _cubature(mix, reduction, quantities, rtol):
         # The loss integrand is a difference of larger terms: tolerate their rounding.
         # The closed-form offset is part of L: the integral need only be accurate relative to L.
         offset = abs(loss_offset(weights, coords, stable))
+        loss_rounding = float(abs_sums.pop("loss_rounding_scale")) + offset
         abs_sums["loss"] = np.maximum.reduce(
-            [abs_sums["loss"], 1024 * _EPS / rtol * abs_sums.pop("loss_rounding_scale"), np.float64(offset)]
+            [abs_sums["loss"], 1024 * _EPS / rtol * loss_rounding, np.float64(offset)]
         )
     layout, width = _layout(abs_sums)
     scale = np.concatenate([np.ravel(abs_sums[key]) for key, *_ in layout])
@@ -227,12 +237,21 @@ def _cubature(mix, reduction, quantities, rtol):
     sums = {key: estimate_flat[o : o + k].reshape(shape) for key, shape, o, k in layout}
     sum_err = {key: error_flat[o : o + k].reshape(shape) for key, shape, o, k in layout}
     values = assemble(quantities, sums, weights, reduction, stable)
-    tail = quadrature.gaussian_tail_mass(half_width, r) * (1.0 + mix.mu_max * (half_width + 2.0) + mix.mu_max**2) ** 2
+    mass = quadrature.gaussian_tail_mass(half_width, r)
+    tail = mass * (1.0 + mix.mu_max * (half_width + 2.0) + mix.mu_max**2) ** 2
+    # Integrands that scale with the means get a tail bound that does too (else it floors their error at ~1e-23):
+    # |psi~|^2 <= mu_max^2 pointwise; the stable loss bracket is <= |b| + b^2/2 with |b_i| <= 2 mu_max |y| + mu_max^2.
+    beta = 2.0 * mix.mu_max * np.sqrt(r) * (half_width + 2.0) + mix.mu_max**2
+    scaled_tail = {"psi_tilde_sq": mass * mix.mu_max**2}
+    if stable:
+        scaled_tail["loss"] = mass * 4.0 * (beta + beta**2)
     propagated = _propagate(quantities, sum_err, reduction)
     errors = {}
     for q in quantities:
         magnitude = float(np.max(np.abs(values[q]), initial=0.0))
-        errors[q] = float(propagated[q] + 64 * _EPS * magnitude + tail)
+        errors[q] = float(propagated[q] + 64 * _EPS * magnitude + min(tail, scaled_tail.get(q, tail)))
+    if "loss" in quantities:  # rounding of the integrand's parts and of the closed-form offset
+        errors["loss"] += float(16 * (mix.n + 2) * _EPS * loss_rounding)
     converged = result.status == "converged"
     detail = {
         "method": (

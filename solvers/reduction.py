@@ -17,7 +17,12 @@ import numpy as np
 from .mixture import Mixture
 
 DEFAULT_RANK_RTOL = 1e-12
-"""Means count as spanning a direction when its singular value exceeds ``DEFAULT_RANK_RTOL * max(sigma_max, 1)``."""
+"""Means count as spanning a direction when its singular value exceeds ``DEFAULT_RANK_RTOL * sigma_max``.
+
+The rule is scale-free (relative to the means themselves): multiplying every
+mean by a positive factor never changes the rank, and the rank is 0 only when
+every mean is exactly zero.
+"""
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,8 @@ def reduce(mix: Mixture, rtol: float = DEFAULT_RANK_RTOL) -> Reduction:
     r"""Orthonormal basis of :math:`\operatorname{span}(\mu)` by a thin SVD.
 
     The rank is the number of singular values of the (n, d) mean matrix above
-    ``tol = rtol * max(sigma_max, 1)``; the absolute floor makes means that are
-    all below ``rtol`` count as zero (rank 0).
+    ``tol = rtol * sigma_max`` (scale-free); it is 0 only when every mean is
+    exactly zero.
 
     Parameters
     ----------
@@ -91,7 +96,7 @@ def reduce(mix: Mixture, rtol: float = DEFAULT_RANK_RTOL) -> Reduction:
     """
     means = mix.means
     _, sigma, vt = np.linalg.svd(means, full_matrices=False)
-    tol = rtol * max(float(sigma[0]) if sigma.size else 0.0, 1.0)
+    tol = rtol * (float(sigma[0]) if sigma.size else 0.0)
     rank = int(np.sum(sigma > tol))
     basis = vt[:rank].T.copy()
     coords = means @ basis
@@ -126,7 +131,7 @@ def split_common_shift(weights: np.ndarray, coords: np.ndarray, rtol: float = DE
     coords : ndarray (B, n, r)
         Reduced means of B runs.
     rtol : float
-        A direction counts when its singular value exceeds ``rtol * max(sigma_max, 1)``.
+        A direction counts when its singular value exceeds ``rtol * max_i |c_i|``.
 
     Returns
     -------
@@ -143,7 +148,8 @@ def split_common_shift(weights: np.ndarray, coords: np.ndarray, rtol: float = DE
         return np.zeros((Bn, 0, 0)), np.zeros(Bn, dtype=np.intp), np.zeros(Bn)
     _, sigma, vt = np.linalg.svd(coords - centre[:, None, :], full_matrices=True)
     basis = np.swapaxes(vt, 1, 2)
-    tol = rtol * np.maximum(sigma[:, 0], 1.0)  # as in :func:`reduce`; n, r >= 1 so sigma has a column
+    # scale-free, relative to the means themselves (as in :func:`reduce`): rank 0 only for equal means
+    tol = rtol * np.max(np.linalg.norm(coords, axis=2), axis=1)
     ranks = np.sum(sigma > tol[:, None], axis=1).astype(np.intp)
     along = np.einsum("brk,br->bk", basis, centre)  # the centre in the singular-vector basis
     outside = np.where(np.arange(r)[None, :] < ranks[:, None], 0.0, along)

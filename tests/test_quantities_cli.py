@@ -37,7 +37,7 @@ def test_quantities_text_output(capsys):
         (["quantities", "--weights", "0.5,0.5", "--means", "[[1],"], "error: --means: expected a JSON list of lists"),
         (["quantities", "--weights", "0.5,0.6", "--means", "[[1],[2]]"], "error: weights: expected weights summing to 1"),
         (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "simpson"], "error: argument --engine: invalid choice"),
-        (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "reference", "--dps", "3"], "error: dps"),
+        (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "reference", "--dps", "3"], "error: argument --dps"),
     ],
 )
 def test_bad_input_one_line_exit_2(argv, message, capsys):

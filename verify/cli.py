@@ -24,6 +24,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 DEFAULT_OUT = "overmix-report"
@@ -51,7 +52,7 @@ def _number(convert, ok, expected):
 
 _positive_int = _number(int, lambda v: v > 0, "a positive integer")
 _nonneg_int = _number(int, lambda v: v >= 0, "an integer >= 0")
-_positive_float = _number(float, lambda v: v > 0, "a positive number of seconds")
+_positive_float = _number(float, lambda v: math.isfinite(v) and v > 0, "a finite positive number of seconds")
 
 
 def _add_run_options(p, suppress=False):
@@ -79,9 +80,11 @@ def _add_run_options(p, suppress=False):
 
 
 def _dps(text):
+    from .claims.validation import MAX_DPS, MIN_DPS
+
     value = _positive_int(text)
-    if value < 15:
-        raise argparse.ArgumentTypeError(f"expected at least 15 digits, got {text!r}")
+    if not MIN_DPS <= value <= MAX_DPS:
+        raise argparse.ArgumentTypeError(f"expected between {MIN_DPS} and {MAX_DPS} digits, got {text!r}")
     return value
 
 
@@ -95,10 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--engine", default="quadrature", choices=("quadrature", "monte-carlo", "reference", "certified"),
                    help="reference and certified read the decimals exactly (0.6 is 6/10); certified: Arb "
                         "enclosures, means spanning at most a plane")
-    q.add_argument("--dps", type=int, default=30, help="decimal digits for the reference engine (default 30)")
-    q.add_argument("--prec", type=int, default=128, help="bits for the certified engine (default 128)")
-    q.add_argument("--samples", type=int, default=350_000, help="Monte Carlo sample size (default 350000)")
-    q.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    q.add_argument("--dps", type=_dps, default=30, help="decimal digits for the reference engine (default 30)")
+    q.add_argument("--prec", type=_positive_int, default=128, help="bits for the certified engine (default 128)")
+    q.add_argument("--samples", type=_positive_int, default=350_000, help="Monte Carlo sample size (default 350000)")
+    q.add_argument("--seed", type=_nonneg_int, default=0, help="Monte Carlo seed (default 0)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     sub.add_parser("engines", help="agreement table of all engines on the built-in example")
     sub.add_parser("list", help="list the registered claims")
@@ -117,11 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args, claims) -> int:
+    from .atomic import output_folder
     from .executor import make_executor
     from .report import format_table, run_report, write_report
 
     from .claims.search import DEFAULT_EVALUATIONS, SECONDS_PER_DEFAULT_SEARCH
+    from .claims.validation import validate_instances
 
+    if args.instances is not None:
+        validate_instances(args.instances, "--instances")
     evaluations = getattr(args, "search_evaluations", None)
     seconds = getattr(args, "search_budget", None)
     if seconds is not None:  # scale the per-space evaluations to the time asked for, and cap the wall time
@@ -131,16 +138,17 @@ def _run(args, claims) -> int:
         from .file_report import check_file
 
         load(args.file)  # the whole file is validated before anything starts (one-line error, exit 2)
-    with make_executor(getattr(args, "scheduler", "processes"), getattr(args, "workers", None)) as executor:
-        if args.command == "check-file":
-            report = check_file(args.file, seed=args.seed, dps=args.dps, instances=args.instances,
-                                budget=args.budget, out_dir=args.out, progress=not args.no_progress,
-                                search_seconds=seconds, search_evaluations=evaluations, executor=executor)
-        else:
-            report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances, budget=args.budget,
-                                out_dir=args.out, progress=not args.no_progress, executor=executor,
-                                search_evaluations=evaluations, search_seconds=seconds)
-    jpath, mpath = write_report(report, args.out)
+    with output_folder(args.out, "--out"):  # writable and not in use by another run, before computing
+        with make_executor(getattr(args, "scheduler", "processes"), getattr(args, "workers", None)) as executor:
+            if args.command == "check-file":
+                report = check_file(args.file, seed=args.seed, dps=args.dps, instances=args.instances,
+                                    budget=args.budget, out_dir=args.out, progress=not args.no_progress,
+                                    search_seconds=seconds, search_evaluations=evaluations, executor=executor)
+            else:
+                report = run_report(claims, seed=args.seed, dps=args.dps, instances=args.instances,
+                                    budget=args.budget, out_dir=args.out, progress=not args.no_progress,
+                                    executor=executor, search_evaluations=evaluations, search_seconds=seconds)
+        jpath, mpath = write_report(report, args.out)
     print(format_table(report))
     print(f"wrote {jpath} and {mpath}")
     if report.get("interrupted"):

@@ -11,15 +11,22 @@ and :func:`write_report` writes
 * ``report.md``: the table plus the findings (REFUTED claims with their
   counterexamples, formalization notes);
 * ``counterexamples/<id>.json`` for every REFUTED claim (replayable).
+
+Every file is written atomically (:mod:`verify.atomic`); non-finite numbers are
+written as strings, so ``report.json`` is strict JSON. An interrupted claim's
+row says INTERRUPTED (unless a refutation was already confirmed).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import platform
 import sys
 import time
 from pathlib import Path
+
+from .atomic import atomic_write_text
 
 REPORT_SCHEMA = "overmix-report/1"
 TABLE_COLUMNS = ("id", "kind", "verdict", "certified", "instances", "smallest margin",
@@ -127,6 +134,8 @@ def table_rows(report) -> list[tuple]:
             ev = c["worst_instance"]["evaluation"]
             margin = f"|diff| {_fmt(abs(ev['margin']) if isinstance(ev['margin'], float) else ev['margin'], 2)}"
         verdict = c["verdict"]
+        if c.get("interrupted") and verdict != "REFUTED":  # a confirmed refutation stands; anything else is partial
+            verdict = "INTERRUPTED"
         if c["proof"] and c["proof"].get("proven") and verdict == "PROVEN":
             verdict = f"PROVEN ({c['proof']['scope']})"
         certified = (c.get("certified") or {}).get("verdict", "-")
@@ -281,8 +290,19 @@ def write_report(report, out_dir) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.md`` into ``out_dir``; returns their paths."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    data = {k: v for k, v in report.items() if not k.startswith("_")}
+    data = _finite_json({k: v for k, v in report.items() if not k.startswith("_")})
     jpath, mpath = folder / "report.json", folder / "report.md"
-    jpath.write_text(json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
-    mpath.write_text(format_markdown(data))
+    atomic_write_text(jpath, json.dumps(data, indent=1, sort_keys=False, default=str, allow_nan=False) + "\n")
+    atomic_write_text(mpath, format_markdown(data))
     return jpath, mpath
+
+
+def _finite_json(obj):
+    """``obj`` with every non-finite float written as a string (``"inf"``), so that the file is valid JSON."""
+    if isinstance(obj, dict):
+        return {k: _finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite_json(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    return obj

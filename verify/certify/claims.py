@@ -81,8 +81,8 @@ def certify_claim(claim_id: str, instances=None, *, builtin: bool = True, trajec
         ``xfd24.thm7``: also run the interval-propagated trajectory for eta = 0.7, d = 1..10 (~5 s).
     """
     start = time.perf_counter()
-    if claim_id not in certified_claim_ids():
-        raise KeyError(f"not certifiable: {claim_id!r}")
+    if not isinstance(claim_id, str) or claim_id not in certified_claim_ids():
+        raise ValueError(f"claim_id: expected one of {sorted(certified_claim_ids())}, got {claim_id!r}")
     if not available():
         return ClaimCertificate(claim_id, SKIPPED, "", SKIPPED_MESSAGE)
     if claim_id in SCALAR_CLAIMS:

@@ -86,13 +86,8 @@ class LineMixture:
         :math:`\mu_i|v|^2 = \langle\mu_i, v\rangle v` for the largest mean :math:`v`.
         Raises ValueError when the means are not exactly collinear (then r > 1).
         """
-        w = [_exact(x) for x in weights]
-        mu = [[_exact(x) for x in row] for row in means]
-        if len(w) != len(mu) or not w or any(x <= 0 for x in w):
-            raise ValueError("weights: expected one positive weight per mean")
+        w, mu = validate_line_input(weights, means)
         d = len(mu[0])
-        if any(len(r) != d for r in mu):
-            raise ValueError("means: ragged")
         s = sum(w)
         w = tuple(x / s for x in w)
         norms = [sum(x * x for x in r) for r in mu]
@@ -145,10 +140,45 @@ class LineMixture:
         return [_q(fl, x) for x in self.weights]
 
 
-def _exact(x) -> Fraction:
-    if isinstance(x, (Fraction, int, str)):
-        return Fraction(x)
-    return Fraction(float(x))
+CERTIFY_MU_MAX = 1e4
+r"""Largest :math:`\max_i|\mu_i|` accepted: the cost of the enclosures grows with the means
+(about 0.02 s at 1e3, several seconds at 1e4, minutes beyond)."""
+
+
+def validate_line_input(weights, means) -> tuple[list, list]:
+    r"""Exact weights and means, validated as :class:`solvers.Mixture` validates them.
+
+    Weights (numbers or exact strings such as ``"1/3"``) must be positive and sum
+    to 1 within ``solvers.mixture.WEIGHT_SUM_RTOL * n`` (they are never silently
+    renormalised beyond that); means a rectangular (n, d) array of finite reals with
+    :math:`\max|\mu_{ia}| \le` :data:`CERTIFY_MU_MAX`.
+    """
+    from solvers.mixture import WEIGHT_SUM_RTOL
+
+    try:
+        w = [Fraction(x) if isinstance(x, (int, str, Fraction)) else Fraction(float(x)) for x in weights]
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError) as exc:
+        raise ValueError(f"weights: expected finite real numbers, got {weights!r:.80} ({exc})") from None
+    if not w or any(x <= 0 for x in w):
+        raise ValueError(f"weights: expected every weight > 0, got {weights!r:.80}")
+    if abs(float(sum(w)) - 1.0) > WEIGHT_SUM_RTOL * len(w):
+        raise ValueError(f"weights: expected weights summing to 1 (tolerance {WEIGHT_SUM_RTOL * len(w):.1e}), "
+                         f"got sum {float(sum(w))!r}")
+    try:
+        rows = [list(row) for row in means]
+        if any(isinstance(x, (complex, str, bytes)) or isinstance(x, bool) for row in rows for x in row):
+            raise TypeError("expected real numbers")
+        mu = [[Fraction(float(x)) for x in row] for row in rows]
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"means: expected an (n, d) array of finite real numbers, got {means!r:.80} ({exc})") from None
+    if len(mu) != len(w) or not mu[0] or any(len(r) != len(mu[0]) for r in mu):
+        raise ValueError(f"means: expected shape (n, d) with n = {len(w)} rows of equal length d >= 1, "
+                         f"got row lengths {[len(r) for r in mu]}")
+    big = max(abs(x) for r in mu for x in r)
+    if big > CERTIFY_MU_MAX:
+        raise ValueError(f"means: expected max |mu_ia| <= {CERTIFY_MU_MAX:g} (the certified engine's cost grows "
+                         f"with the means), got {float(big):.3g}")
+    return w, mu
 
 
 def _q(fl, x: Fraction):

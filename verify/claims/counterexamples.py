@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 
 from .core import FAILS, REFUTED, UNDECIDED, Claim
+from ..atomic import atomic_write_text
 from .records import ClaimResult, InstanceRecord, evaluate_instance, jsonable
+from .validation import validate_counterexample
 
 COUNTEREXAMPLE_SCHEMA = "overmix-counterexample/1"
 
@@ -29,7 +31,7 @@ def write_counterexample(result: ClaimResult, rec: InstanceRecord, out_dir) -> P
             "dps": result.dps if rec.evaluation.certified else None,
             "evaluation": rec.evaluation.to_json(),
             "float64_evaluation": None if rec.float64 is None else rec.float64.to_json()}
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
     return path
 
 
@@ -47,15 +49,16 @@ def replay(path, *, claim: Claim | None = None) -> dict:
         raise ValueError(f"replay: {path} is not JSON ({exc.msg})") from None
     if not isinstance(data, dict) or data.get("schema") != COUNTEREXAMPLE_SCHEMA:
         raise ValueError(f"replay: {path} is not an overmix counterexample (schema {COUNTEREXAMPLE_SCHEMA})")
+    checked = validate_counterexample(data, path)
     if claim is None:
         from .registry import get
 
-        claim = get(data["claim"])
-    dps = int(data.get("dps") or 30)
-    fast = evaluate_instance(claim, data["params"], data.get("family", "replay"))
-    precise = evaluate_instance(claim, data["params"], data.get("family", "replay"), dps=dps)
+        claim = get(checked["claim"])
+    dps, params, family = checked["dps"], checked["params"], checked["family"]
+    fast = evaluate_instance(claim, params, family)
+    precise = evaluate_instance(claim, params, family, dps=dps)
     confirmed = precise.evaluation is not None and precise.evaluation.certified and precise.verdict == FAILS
-    return {"claim": claim.id, "params": data["params"], "float64": fast, "mpmath": precise,
+    return {"claim": claim.id, "params": params, "float64": fast, "mpmath": precise,
             "verdict": REFUTED if confirmed else (precise.verdict if precise.evaluation else UNDECIDED)}
 
 

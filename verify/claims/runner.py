@@ -25,6 +25,7 @@ import time
 from .core import ERROR, FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED, Claim
 from .counterexamples import write_counterexample
 from .records import ClaimResult, InstanceRecord, evaluate_instance, instance_rng
+from .validation import validate_run_arguments
 
 _PROOF_CACHE: dict = {}
 
@@ -85,6 +86,7 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         certifiable; its verdict (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED, or SKIPPED
         without python-flint) is reported beside the numerical one.
     """
+    validate_run_arguments(claim, instances, seed, dps, search_evaluations, budget, confirm_undecided, search_seconds)
     start = time.perf_counter()
     count = claim.default_instances if instances is None else int(instances)
     result = ClaimResult(claim, UNDECIDED, seed=seed, dps=dps)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .approx import Approx
 from .core import Constant, Evaluation
 from .search import MixtureSpace, Search
+from .validation import validate_user_claim
 
 USER_SPACES = (MixtureSpace(2, 1), MixtureSpace(3, 1), MixtureSpace(2, 2), MixtureSpace(3, 2),
                MixtureSpace(3, 4))
@@ -57,6 +58,8 @@ def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_
                                 families={"random": families.random_mixtures()})
         print(run_claim(claim).verdict)
     """
+    quantities = validate_user_claim(id, statement, lhs, rhs, relation, quantities, families, hypotheses, search,
+                                     constant, constant_of, default_instances)
     from .core import Claim as _Claim
     from .families import random_mixtures
     from .inputs import mixture_inputs
