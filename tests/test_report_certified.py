@@ -1,4 +1,4 @@
-"""The claim engine reports the rigorous verdict of verify.certify beside the numerical one."""
+"""The claim runner reports the rigorous verdict of verify.certify beside the numerical one."""
 
 import pytest
 

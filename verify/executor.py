@@ -8,7 +8,7 @@ on which executor (or which worker) evaluated a unit. Results come back in
 submission order.
 
 A unit whose evaluation raises, or whose worker dies, is retried once; if it
-fails again its slot holds a :class:`UnitError` (the claim engine reports it
+fails again its slot holds a :class:`UnitError` (the claim runner reports it
 as an ERROR instance) — never a silently smaller sample. Ctrl-C raises
 :class:`Interrupted` carrying the results that finished.
 

@@ -1,4 +1,4 @@
-r"""Claim-level certification: one call per claim for the claim engine and the report.
+r"""Claim-level certification: one call per claim for the claim runner and the report.
 
 :func:`certify_claim` ``(claim_id, instances=None) -> ClaimCertificate`` turns the
 per-instance certificates of :mod:`verify.certify.instances` into one
@@ -74,7 +74,7 @@ def certify_claim(claim_id: str, instances=None, *, builtin: bool = True, trajec
     claim_id : str
         One of :func:`verify.certify.certified_claim_ids`.
     instances : iterable of dict, optional
-        The claim engine's instance params (mixture claims only).
+        The claim runner's instance params (mixture claims only).
     builtin : bool
         Also certify :data:`BUILTIN_INSTANCES` (mixture claims).
     trajectory : bool

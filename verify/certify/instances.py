@@ -1,9 +1,9 @@
 r"""Certified verdicts of claim instances (mixtures with r <= 2, scalar facts, Theorem 7).
 
 :func:`certify_instance` ``(claim_id, params) -> CertifiedResult`` is the one
-entry point for the claim engine; :func:`certified_claim_ids` lists the ids it
+entry point for the claim runner; :func:`certified_claim_ids` lists the ids it
 understands. Mixture claims are :class:`~verify.certify.statements.MixtureStatement`
-objects (registry in :mod:`verify.certify.statements`) and take the claim engine's
+objects (registry in :mod:`verify.certify.statements`) and take the claim runner's
 params ``{"weights": [...], "means": [[...], ...]}``. Numbers are exact: a float
 is the double it is, a string the decimal it spells. The exact rank of the span
 is found in rationals; means spanning a line (r <= 1) go to

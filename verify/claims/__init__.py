@@ -5,29 +5,30 @@ Registry API (for paper modules and for users)
 
 A paper module ``verify/claims/<paper>.py`` (``xfd24``, ``alp25``, ``zxfd25``,
 ``wcf26``) registers its claims **at import time**; :func:`all_claims` imports
-every module named in :data:`verify.claims.registry.PAPER_MODULES` once. A
-claim is a :class:`Claim`::
+every module named in :data:`verify.claims.registry.PAPER_MODULES` once.
+An inequality with a constant is declared once, next to its formula, as
+``lhs R K * shape`` (:mod:`verify.claims.formula`); the same ``sides`` function
+serves the float64 path, the mpmath path, the batched worst-case search and
+certification::
 
-    from verify.claims import Claim, Constant, Evaluation, Approx, register
-    from verify.claims import families, mixture_inputs
+    from verify.claims import approx
+    from verify.claims.formula import formula_claim
+    from verify.claims.search import MixtureSpace, Search
 
-    def _evaluate(params, *, dps=None):
-        '''Theorem 14 (xfd24, eq. (14)): L(mu) <= sum_i pi_i |mu_i|^2 / 2.'''
-        q = mixture_inputs(params, ("loss",), dps=dps)   # Approx values with error bounds
-        lhs = q["loss"]                                  # L(mu)
-        rhs = 0.5 * q["sum_pi_mu_sq"]                    # sum_i pi_i |mu_i|^2 / 2
-        return Evaluation.from_approx(lhs, rhs, "<=", method=q.method,
-                                      certified=q.certified,
-                                      constant=(lhs / q["sum_pi_mu_sq"]).value)
+    def sides_thm14(q):
+        r"""Theorem 14, K = 1/2: L(mu) <= K sum_i pi_i |mu_i|^2."""
+        return q["loss"], q["sum_pi_mu_sq"]
 
-    register(Claim(
+    claim = formula_claim(
         id="xfd24.thm14", paper="xfd24", label="Theorem 14",
-        statement="L(mu) <= sum_i pi_i |mu_i|^2/2 <= mu_max^2/2",
-        kind="inequality", evaluate=_evaluate,
+        statement="L(mu) <= sum_i pi_i |mu_i|^2/2 <= mu_max^2/2", constant="1/2",
+        search=Search((MixtureSpace(2, 1), MixtureSpace(3, 2)), sides=sides_thm14,
+                      quantities=("loss",), relation="<="),
         families={"random": families.random_mixtures(n=(2, 3), d=(1, 4), scale=2.0)},
-        search=families.mixture_search(n=3, d=2),
-        constant=Constant("1/2", 0.5, best="max"),
-        reference="xfd24, Theorem 14, appendix eq. (14)"))
+        reference="xfd24, Theorem 14, appendix eq. (14)")
+    register(claim)
+
+Other claims give their own ``evaluate`` to :class:`Claim`.
 
 Contract of ``evaluate(params, *, dps=None) -> Evaluation``:
 

@@ -1,11 +1,9 @@
-r"""Seeded instance families and search spaces for mixture claims.
+r"""Seeded instance families of mixture claims.
 
 A *family* is ``family(rng, count) -> list[params]`` with ``params`` a
 JSON-serializable dict ``{"weights": [...], "means": [[...], ...]}`` (plus
-claim-specific keys). A :class:`MixtureSearch` maps an unconstrained vector
-:math:`z = (\ell_1..\ell_n, \mu_{11}..\mu_{nd})` to a mixture with weights
-:math:`\pi = \mathrm{softmax}(\ell)` (clipped below at ``min_weight``) for
-the adversarial search.
+claim-specific keys). The worst-case search has its own spaces
+(:mod:`verify.claims.search`).
 """
 
 from __future__ import annotations
@@ -77,57 +75,3 @@ def fixed(*instances):
         return [dict(p) for p in instances]
 
     return family
-
-
-@dataclass(frozen=True)
-class MixtureSearch:
-    """Unconstrained parametrization of n-component mixtures in R^d, span rank <= ``rank``.
-
-    ``keys`` lists extra scalar parameters appended to ``z`` (e.g. a point x);
-    ``finish(params, z_extra) -> params`` turns them into params entries.
-    """
-
-    n: int
-    d: int
-    rank: int = 2
-    min_weight: float = 0.02
-    max_mean: float = 4.0
-    n_extra: int = 0
-    finish: Callable | None = None
-
-    @property
-    def dim(self) -> int:
-        return self.n + self.n * min(self.rank, self.d) + self.n_extra
-
-    def sample(self, rng) -> np.ndarray:
-        return rng.normal(size=self.dim)
-
-    def encode(self, params) -> np.ndarray | None:
-        w = np.asarray(params["weights"], float)
-        mu = np.asarray(params["means"], float)
-        r = min(self.rank, self.d)
-        if w.shape != (self.n,) or mu.shape != (self.n, self.d) or np.any(mu[:, r:] != 0):
-            return None
-        extra = np.asarray(params.get("_z_extra", np.zeros(self.n_extra)), float)
-        return np.concatenate([np.log(w), mu[:, :r].ravel(), extra])
-
-    def decode(self, z) -> dict:
-        z = np.asarray(z, float)
-        n, r = self.n, min(self.rank, self.d)
-        logits = z[:n] - np.max(z[:n])
-        w = np.exp(logits)
-        w = np.maximum(w / w.sum(), self.min_weight)
-        w = w / w.sum()
-        mu = np.zeros((n, self.d))
-        mu[:, :r] = np.clip(z[n:n + n * r].reshape(n, r), -self.max_mean, self.max_mean)
-        params = {"weights": w.tolist(), "means": mu.tolist()}
-        if self.n_extra:
-            extra = z[n + n * r:]
-            params["_z_extra"] = extra.tolist()
-            if self.finish is not None:
-                params = self.finish(params, extra)
-        return params
-
-
-def mixture_search(n=3, d=2, **kwargs) -> MixtureSearch:
-    return MixtureSearch(n=n, d=d, **kwargs)

@@ -1,4 +1,4 @@
-"""Argument validation of the claim engine's entry points.
+"""Argument validation of the claim runner's entry points.
 
 Owns the checks made before any work starts: the arguments of
 :func:`~verify.claims.runner.run_claim`, those of

@@ -17,7 +17,7 @@ import numpy as np
 from . import approx
 from .approx import Approx
 from .core import Claim, Constant, Evaluation
-from .families import MixtureSearch, fixed, random_means, random_mixtures, random_weights
+from .families import fixed, random_means, random_mixtures, random_weights
 from .formula import formula_claim, hypothesis_check
 from .search import MixtureSpace, Search
 from .inputs import mixture_from_params, mixture_inputs

@@ -1,6 +1,6 @@
 r"""Symbolic layer (SymPy): the source of truth for the formulas of the toolkit.
 
-Entry point for the claim engine::
+Entry point for the claim runner::
 
     from verify.symbolic import prove
     proof = prove("xfd24.eq22")      # -> Proof
