@@ -16,7 +16,7 @@ certification::
     from verify.claims.search import MixtureSpace, Search
 
     def sides_thm14(q):
-        r"""Theorem 14, K = 1/2: L(mu) <= K sum_i pi_i |mu_i|^2."""
+        '''Theorem 14, K = 1/2: L(mu) <= K sum_i pi_i |mu_i|^2.'''
         return q["loss"], q["sum_pi_mu_sq"]
 
     claim = formula_claim(
