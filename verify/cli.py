@@ -24,8 +24,9 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
+
+from .arguments import add_executor_options, nonneg_int, positive_float, positive_int
 
 DEFAULT_OUT = "overmix-report"
 
@@ -35,24 +36,7 @@ class _Parser(argparse.ArgumentParser):
         raise ValueError(message)
 
 
-def _number(convert, ok, expected):
-    """An argparse ``type`` converting with ``convert`` and accepting values where ``ok(value)``."""
-
-    def parse(text):
-        try:
-            value = convert(text)
-        except ValueError:
-            value = None
-        if value is None or not ok(value):
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
-        return value
-
-    return parse
-
-
-_positive_int = _number(int, lambda v: v > 0, "a positive integer")
-_nonneg_int = _number(int, lambda v: v >= 0, "an integer >= 0")
-_positive_float = _number(float, lambda v: math.isfinite(v) and v > 0, "a finite positive number of seconds")
+_positive_int, _nonneg_int, _positive_float = positive_int, nonneg_int, positive_float
 
 
 def _add_run_options(p, suppress=False):
@@ -72,11 +56,7 @@ def _add_run_options(p, suppress=False):
     p.add_argument("--strict", action="store_true", default=d(False),
                    help="exit 1 if any claim is REFUTED or UNDECIDED")
     p.add_argument("--no-progress", action="store_true", default=d(False), help="no progress bar on stderr")
-    p.add_argument("--scheduler", default=d("processes"),
-                   help="where instances are evaluated: processes (local pool on all cores, the default), "
-                        "serial (this process), local (Dask LocalCluster) or tcp://HOST:PORT (Dask scheduler)")
-    p.add_argument("--workers", type=_positive_int, default=d(None),
-                   help="worker processes for --scheduler processes/local (default: all cores)")
+    add_executor_options(p, d)
 
 
 def _dps(text):

@@ -64,19 +64,15 @@ def reproduce(names=None, *, out_dir=DEFAULT_OUT, quick=False, seed=0, executor=
 
 def add_parser(sub):
     """Register the ``reproduce`` subcommand on the CLI's subparsers."""
-    from verify.cli import _nonneg_int, _positive_int
+    from verify.arguments import add_executor_options, nonneg_int
 
     p = sub.add_parser("reproduce", help="reproduce the papers' figures (PNG + CSV)")
     p.add_argument("names", nargs="*", metavar="NAME", help=f"figures (default all): {', '.join(FIGURES)}")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}/)")
-    p.add_argument("--seed", type=_nonneg_int, default=0, help="seed of every random draw (default 0)")
+    p.add_argument("--seed", type=nonneg_int, default=0, help="seed of every random draw (default 0)")
     p.add_argument("--quick", action="store_true", help="small sizes (seconds; for tests)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.add_argument("--scheduler", default="processes",
-                   help="where units run: processes (local pool on all cores, the default), serial, "
-                        "local (Dask) or tcp://HOST:PORT")
-    p.add_argument("--workers", type=_positive_int, default=None,
-                   help="worker processes for --scheduler processes/local (default: all cores)")
+    add_executor_options(p)
     return p
 
 
