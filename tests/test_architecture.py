@@ -41,3 +41,18 @@ def test_every_catalogued_id_is_registered():
     registered = [c.id for c in all_claims()]
     assert ids and set(ids) <= set(registered)
     assert [i for i in registered if i in ids] == ids  # catalogue order
+
+
+def test_report_comparison_sees_verdicts_and_constants_and_ignores_timings():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("compare_reports", ROOT / "benchmarks" / "compare_reports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    claim = {"id": "x.a", "verdict": "SUPPORTED", "instances": 3, "holds": 3, "seconds": 1.0,
+             "constant": {"empirical": 0.25}}
+    same = dict(claim, seconds=9.0)
+    assert module.compare({"claims": [claim]}, {"claims": [same]}) == []
+    moved = dict(claim, verdict="REFUTED", constant={"empirical": 0.3})
+    diffs = module.compare({"claims": [claim]}, {"claims": [moved]})
+    assert any("verdict" in d for d in diffs) and any("constant" in d for d in diffs)
