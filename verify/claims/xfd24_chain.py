@@ -37,6 +37,8 @@ import numpy as np
 
 from .core import Claim, Evaluation
 from .families import random_weights
+from verify.reference.pointwise import responsibilities
+
 from .papers import PAPERS
 
 DPS = 20
@@ -46,12 +48,10 @@ def _fns(weights, ms):
     w = [mpmath.mpf(v) for v in weights]
     m = [mpmath.mpf(v) for v in ms]
 
+    rows = [[mi] for mi in m]
+
     def psi(y):
-        sc = [mpmath.log(wi) + y * mi - mi * mi / 2 for wi, mi in zip(w, m)]
-        top = max(sc)
-        e = [mpmath.exp(v - top) for v in sc]
-        z = mpmath.fsum(e)
-        return [v / z for v in e]
+        return responsibilities(w, rows, [y])
 
     def s(y):
         p = psi(y)

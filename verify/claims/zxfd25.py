@@ -80,8 +80,10 @@ def _truth_student(params):
 
 def shifted_log_weights(weights, means, center):
     r""":math:`\log\pi^{(a)}_i = \log\pi_i + \langle c,\mu_i\rangle - \operatorname{lse}_k(\cdot)`: responsibilities at :math:`c + z`."""
+    from solvers.estep import logsumexp_rows
+
     s = np.log(weights) + means @ center
-    return s - (s.max() + np.log(np.sum(np.exp(s - s.max()))))
+    return s - logsumexp_rows(s[None])[0]
 
 
 def _stein_float(truth, mix):
