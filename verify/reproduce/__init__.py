@@ -14,7 +14,7 @@ import sys
 import time
 
 from ._common import DEFAULT_OUT, FigureResult, read_csv
-from .others import figure_alp25, figure_wcf26, figure_zxfd25
+from .alp25_wcf26_zxfd25 import figure_alp25, figure_wcf26, figure_zxfd25
 from .xfd24 import figure_xfd24_fig1, figure_xfd24_fig2
 
 FIGURES = {
