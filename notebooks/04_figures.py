@@ -64,7 +64,7 @@ print(f"fitted slope {fig2.summary['slope']:.3f} (paper: about -1/4); "
 # have vanishing $\hat\pi(m)$ for $m \ne 0$, which removes the strong convexity at $\theta = 0$.
 
 # %%
-for label, weights in reproduce.others.ALP_WEIGHTS.items():
+for label, weights in reproduce.alp25_wcf26_zxfd25.ALP_WEIGHTS.items():
     exact = [sp.nsimplify(w) for w in weights]
     print(label, [sp.nsimplify(sp.simplify(v)) for v in sym.dft_values(exact)])
 
