@@ -118,7 +118,7 @@ def test_float64_and_mpmath_paths_agree_and_mpmath_is_certified():
     entry = load(EXAMPLE)[0]
     params = {"weights": [0.2, 0.3, 0.5], "means": [[1.0, 0.5], [-0.7, 0.2], [0.1, -0.4]]}
     fast, precise = entry.claim.evaluate(params), entry.claim.evaluate(params, dps=25)
-    assert fast.verdict == precise.verdict == HOLDS and precise.certified and not fast.certified
+    assert fast.verdict == precise.verdict == HOLDS and precise.confirmed and not fast.confirmed
     assert abs(fast.lhs - precise.lhs) <= fast.error + precise.error
     assert precise.error < 1e-14 * abs(precise.lhs) + 1e-300
     registered = get("xfd24.lemma11").evaluate(params)  # same statement, hand-written evaluate

@@ -65,10 +65,10 @@ def test_approx_bounds_contain_perturbed_values(a, ea, b, eb, da, db):
 
 
 # ------------------------------------------------------------ claims end to end
-def _toy(relation_value, certified=True):
+def _toy(relation_value, precision="exact"):
     def evaluate(params, *, dps=None):
         x = params["x"]
-        return Evaluation(x * x, relation_value(x), 1e-12, "<=", certified=certified)
+        return Evaluation(x * x, relation_value(x), 1e-12, "<=", precision=precision)
     return evaluate
 
 
@@ -84,7 +84,7 @@ def test_false_toy_claim_is_refuted_and_true_one_supported(tmp_path):
 
 def test_float64_failure_without_confirmation_is_undecided():
     grid = families.fixed({"x": 2.0})
-    claim = Claim("toy.unconfirmed", "toy", "toy", "x^2 <= x", "inequality", _toy(lambda x: x, certified=False),
+    claim = Claim("toy.unconfirmed", "toy", "toy", "x^2 <= x", "inequality", _toy(lambda x: x, precision="float64"),
                   families={"g": grid})
     r = run_claim(claim)
     assert r.verdict == UNDECIDED
@@ -100,7 +100,7 @@ def test_thm14_with_quarter_is_refuted_and_replayable(tmp_path):
     r = run_claim(claim, out_dir=tmp_path, dps=20, search_evaluations=0)
     assert r.verdict == REFUTED
     data = json.loads(open(r.counterexample).read())
-    assert data["claim"] == "xfd24.thm14@1/4" and data["evaluation"]["certified"]
+    assert data["claim"] == "xfd24.thm14@1/4" and data["evaluation"]["precision"] == "mpmath"
     out = replay(r.counterexample, claim=claim)
     assert out["verdict"] == REFUTED
     assert out["mpmath"].verdict == FAILS

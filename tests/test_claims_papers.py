@@ -38,7 +38,7 @@ def test_alp25_em_is_gd_float_and_mpmath():
     ev = claim.evaluate(params)
     assert ev.verdict == HOLDS and ev.error < 1e-10 and ev.detail["max_abs_difference"] < 1e-13
     precise = claim.evaluate({"weights": [0.7, 0.3], "theta": [0.4]}, dps=20)
-    assert precise.certified and precise.verdict == HOLDS and precise.error < 1e-15
+    assert precise.confirmed and precise.verdict == HOLDS and precise.error < 1e-15
 
 
 def test_alp25_em_is_gd_detects_a_wrong_update():
@@ -79,7 +79,7 @@ def test_zxfd25_stein_float_and_mpmath():
     assert ev.verdict == HOLDS and ev.error < 1e-10
     assert ev.detail["grid_engine_difference"] < 1e-10  # the solver's mixture-truth gradient agrees
     precise = claim.evaluate(params, dps=20)
-    assert precise.certified and precise.verdict == HOLDS and precise.error < 1e-15
+    assert precise.confirmed and precise.verdict == HOLDS and precise.error < 1e-15
     with pytest.raises(ValueError, match="^truth_weights:"):
         claim.evaluate({**params, "truth_weights": [0.3, 0.3]})
 

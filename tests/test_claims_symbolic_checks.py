@@ -98,7 +98,7 @@ def test_richardson_removes_the_even_powers():
 
 def test_expansion_mpmath_path_is_certified():
     ev = eval_expansion({"weights": [0.3, 0.7], "means": [[0.6], [-0.4]]}, dps=20)
-    assert ev.certified and ev.verdict == HOLDS
+    assert ev.confirmed and ev.verdict == HOLDS
 
 
 def test_bad_input_names_the_argument():

@@ -78,7 +78,7 @@ def test_lemma17_moment_matches_d1_closed_form():
 def test_eq6_fails_and_eq23_links_hold_on_clustered_means():
     p = {"weights": [0.5, 0.5], "means": [[1.6, 0.0], [1.8, 0.0]]}
     e6 = ev("xfd24.eq6", p, dps=20)
-    assert e6.verdict == FAILS and e6.certified and e6.detail["ratio_D_over_A"] < 1e-3
+    assert e6.verdict == FAILS and e6.confirmed and e6.detail["ratio_D_over_A"] < 1e-3
     e23 = ev("xfd24.eq23", p)
     assert e23.verdict == HOLDS
     assert all(link["verdict"] == HOLDS for link in e23.detail.values())

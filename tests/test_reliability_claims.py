@@ -162,7 +162,7 @@ def test_counterexample_written_atomically(tmp_path, monkeypatch):
     monkeypatch.setattr(counterexamples, "atomic_write_text", lambda path, text: calls.append(path))
     from verify.claims.core import Evaluation
 
-    rec = InstanceRecord("random", dict(GOOD_PARAMS), Evaluation(2.0, 1.0, 0.0, certified=True), "FAILS")
+    rec = InstanceRecord("random", dict(GOOD_PARAMS), Evaluation(2.0, 1.0, 0.0, precision="mpmath"), "FAILS")
     from verify.claims import get
 
     result = ClaimResult(get("xfd24.thm14"), "REFUTED")

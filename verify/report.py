@@ -98,7 +98,10 @@ def run_report(claims, *, seed=0, dps=30, instances=None, budget=None, out_dir=N
     bar.close()
     return {
         "schema": REPORT_SCHEMA, "versions": versions(), "seed": seed,
-        "precisions": {"float64_engine": "solvers.population quadrature, rtol=1e-12",
+        "precisions": {"classes": {"float64": "engine error bounds and float64 rounding",
+                                   "mpmath": "arbitrary precision, error estimate (confirms failures)",
+                                   "arb": "rigorous enclosure (certified)", "exact": "rational arithmetic (certified)"},
+                       "float64_engine": "solvers.population quadrature, rtol=1e-12",
                        "confirmation_dps": dps, "scalar_facts_dps": 40, "pointwise_dps": 30},
         "instances_per_family": instances, "budget_seconds": budget,
         "load_errors": dict(LOAD_ERRORS),
@@ -212,9 +215,14 @@ def format_markdown(report) -> str:
                "'confirmed' means the witness was re-evaluated at high precision; slack is paper/X (<=) or "
                "X/paper (>=).")
     out.append("")
-    out.append("Certified: CERTIFIED means Arb enclosures (python-flint) prove the statement on the scope "
-               "shown below; CERTIFIED-REFUTED means a certified counterexample; SKIPPED means python-flint "
-               "is not installed; '-' means the claim is outside the certified scope.")
+    out.append("Certified: CERTIFIED means Arb enclosures (python-flint) or exact rational arithmetic prove the "
+               "statement on the scope shown below; CERTIFIED-REFUTED means a certified counterexample; SKIPPED "
+               "means python-flint could not be imported; '-' means the claim is outside the certified scope.")
+    out.append("")
+    out.append("Precision classes of the evaluations (`precision` in report.json): **float64** (engine error "
+               "bounds and rounding; decides nothing alone), **mpmath** (arbitrary precision with an error "
+               "*estimate*; confirms a failure before REFUTED), **arb** (a rigorous enclosure), **exact** "
+               "(rational arithmetic). Only arb and exact are called certified.")
     out.append("")
     searched = [c for c in report["claims"] if c.get("search")]
     if searched:

@@ -13,7 +13,7 @@ from .core import Evaluation
 
 
 def as_evaluation(result: CertifiedResult):
-    """Convert to a :class:`verify.claims.Evaluation` (``certified=True``; verdict in ``detail``).
+    """Convert to a :class:`verify.claims.Evaluation` (precision ``"arb"``; verdict in ``detail``).
 
     ``error`` is the sum of the two radii, so the engine's float verdict agrees
     with the certified one (HOLDS for CERTIFIED, FAILS for CERTIFIED-REFUTED)
@@ -22,12 +22,12 @@ def as_evaluation(result: CertifiedResult):
     lhs, rhs = result.lhs, result.rhs
     if lhs is None or rhs is None:
         return Evaluation(math.nan, math.nan, math.inf, "<=", method="certify",
-                          certified=False, detail={"certified_verdict": result.verdict, **result.detail})
+                          precision="float64", detail={"certified_verdict": result.verdict, **result.detail})
     err = float((lhs.rad or 0) + (rhs.rad or 0)) if lhs.finite and rhs.finite else math.inf
     rel = {"<": "<=", ">": ">="}.get(result.relation, result.relation)
     margin = result.margin
     return Evaluation(float(lhs.mid), float(rhs.mid), err, rel,
-                      method=f"certified ({lhs.method})", certified=True,
+                      method=f"certified ({lhs.method})", precision="arb",
                       signed_margin=None if rel == "==" or margin is None else float(margin.mid),
                       detail={"certified_verdict": result.verdict, "lhs_enclosure": lhs.str(25),
                               "rhs_enclosure": rhs.str(25), **_jsonable(result.detail)})

@@ -27,6 +27,9 @@ ERROR = "ERROR"  # an instance whose work unit raised twice (executor); never co
 PROVEN, SUPPORTED, REFUTED = "PROVEN", "SUPPORTED", "REFUTED"
 KINDS = ("identity", "inequality", "scalar", "trajectory")
 RELATIONS = ("<=", ">=", "==")
+PRECISIONS = ("float64", "mpmath", "arb", "exact")
+"""Precision classes of an evaluation, weakest first: float64 (rounding and engine error bounds),
+mpmath (high precision, error estimate), arb (rigorous enclosure), exact (rational arithmetic)."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,12 @@ class Evaluation:
     relation : {"<=", ">=", "=="}
     method : str
         How it was computed, e.g. ``"float64 quadrature"`` or ``"mpmath dps=30"``.
-    certified : bool
-        True when computed in arbitrary precision (mpmath) with its own error
-        bound; a FAILS verdict is only reported for certified evaluations.
+    precision : {"float64", "mpmath", "arb", "exact"}
+        The precision class (:data:`PRECISIONS`): float64 values with rounding and
+        engine error bounds; mpmath at high precision with an error *estimate*; Arb
+        enclosures; exact rational arithmetic. Only the last two are
+        :attr:`certified`; a FAILS verdict is reported as REFUTED only for a
+        :attr:`confirmed` evaluation (anything but float64).
     constant : float or None
         The value of the claim's explicit constant that would make this
         instance tight (see :attr:`Claim.constant`).
@@ -61,7 +67,7 @@ class Evaluation:
     error: float
     relation: str = "<="
     method: str = "float64"
-    certified: bool = False
+    precision: str = "float64"
     constant: float | None = None
     detail: dict = field(default_factory=dict)
     signed_margin: float | None = None
@@ -69,6 +75,18 @@ class Evaluation:
     def __post_init__(self):
         if self.relation not in RELATIONS:
             raise ValueError(f"relation: expected one of {RELATIONS}, got {self.relation!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision: expected one of {PRECISIONS}, got {self.precision!r}")
+
+    @property
+    def certified(self) -> bool:
+        """An Arb enclosure or exact rational arithmetic: the verdict is rigorous."""
+        return self.precision in ("arb", "exact")
+
+    @property
+    def confirmed(self) -> bool:
+        """Computed beyond float64 (mpmath, Arb or exact): may confirm a failure (REFUTED)."""
+        return self.precision != "float64"
 
     @classmethod
     def from_approx(cls, lhs, rhs, relation="<=", **kwargs) -> "Evaluation":
@@ -104,7 +122,7 @@ class Evaluation:
             "lhs": _num(self.lhs), "rhs": _num(self.rhs), "error": _num(self.error),
             "relation": self.relation, "margin": _num(self.margin),
             "relative_margin": _num(self.relative_margin), "verdict": self.verdict,
-            "method": self.method, "certified": self.certified,
+            "method": self.method, "precision": self.precision, "certified": self.certified,
             "constant": None if self.constant is None else _num(self.constant),
             "detail": self.detail,
         }

@@ -28,7 +28,7 @@ def write_counterexample(result: ClaimResult, rec: InstanceRecord, out_dir) -> P
     data = {"schema": COUNTEREXAMPLE_SCHEMA, "claim": result.claim.id,
             "statement": result.claim.statement, "formalization": result.claim.formalization,
             "family": rec.family, "params": jsonable(rec.params), "seed": result.seed,
-            "dps": result.dps if rec.evaluation.certified else None,
+            "dps": result.dps if rec.evaluation.confirmed else None,
             "evaluation": rec.evaluation.to_json(),
             "float64_evaluation": None if rec.float64 is None else rec.float64.to_json()}
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
@@ -57,7 +57,7 @@ def replay(path, *, claim: Claim | None = None) -> dict:
     dps, params, family = checked["dps"], checked["params"], checked["family"]
     fast = evaluate_instance(claim, params, family)
     precise = evaluate_instance(claim, params, family, dps=dps)
-    confirmed = precise.evaluation is not None and precise.evaluation.certified and precise.verdict == FAILS
+    confirmed = precise.evaluation is not None and precise.evaluation.confirmed and precise.verdict == FAILS
     return {"claim": claim.id, "params": params, "float64": fast, "mpmath": precise,
             "verdict": REFUTED if confirmed else (precise.verdict if precise.evaluation else UNDECIDED)}
 

@@ -57,7 +57,7 @@ class SidesEvaluate:
         rhs = k * shape
         tight = lhs / shape if shape.value > 0 else None
         return Evaluation.from_approx(
-            lhs, rhs, self.search.relation, method=q.method, certified=q.certified,
+            lhs, rhs, self.search.relation, method=q.method, precision=q.precision,
             constant=None if tight is None else tight.value,
             detail={} if tight is None else {"constant_error": tight.error})
 

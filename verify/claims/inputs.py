@@ -41,10 +41,10 @@ def mixture_from_params(params: dict) -> Mixture:
 
 
 class Inputs(dict):
-    """``name -> Approx`` (or nested lists of Approx) plus ``method``, ``certified`` and ``dps``."""
+    """``name -> Approx`` (or nested lists of Approx) plus ``method``, ``precision`` and ``dps``."""
 
     method: str = "float64"
-    certified: bool = False
+    precision: str = "float64"  # the precision class of the population values (see verify.claims.core)
     dps: int | None = None  # digits of the mpmath reference that computed the population values
 
 
@@ -143,7 +143,7 @@ def mixture_inputs(params_or_mix, quantities=("psi_tilde_sq",), *, dps: int | No
     quantities = tuple(dict.fromkeys(DERIVED[q][0] if q in DERIVED else q for q in requested))
     if not quantities:
         if dps is not None:
-            out.method, out.certified, out.dps = f"mpmath closed form dps={int(dps)}", True, int(dps)
+            out.method, out.precision, out.dps = f"mpmath closed form dps={int(dps)}", "mpmath", int(dps)
         return out
     if dps is None:
         est = population.estimate(mix, quantities, rtol=rtol)
@@ -151,7 +151,7 @@ def mixture_inputs(params_or_mix, quantities=("psi_tilde_sq",), *, dps: int | No
             err = float(est.errors[q])
             out[q] = _array_approx(est.values[q], err if math.isfinite(err) else math.inf)
         out.method = f"float64 {est.detail.get('method', est.engine)}"
-        out.certified = False
+        out.precision = "float64"
     else:
         from verify import reference
 
@@ -159,7 +159,7 @@ def mixture_inputs(params_or_mix, quantities=("psi_tilde_sq",), *, dps: int | No
         for q in quantities:
             out[q] = _mp_approx(res[q].value, res[q].error)
         out.method = f"mpmath reference dps={int(dps)} ({res[quantities[0]].method})"
-        out.certified, out.dps = True, int(dps)
+        out.precision, out.dps = "mpmath", int(dps)
     for q in requested:
         if q in DERIVED:
             out[q] = DERIVED[q][1](out[DERIVED[q][0]])

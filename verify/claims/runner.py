@@ -175,7 +175,7 @@ def _confirm(claim_id, records, ex, evaluate_fn, dps, confirm_undecided):
     picked, retried = [], 0
     for i, rec in enumerate(records):
         ev = rec.evaluation
-        if ev is None or ev.certified:
+        if ev is None or ev.confirmed:
             continue
         if rec.verdict == FAILS or (rec.verdict == UNDECIDED and retried < confirm_undecided):
             retried += rec.verdict == UNDECIDED
@@ -191,7 +191,7 @@ def _confirm(claim_id, records, ex, evaluate_fn, dps, confirm_undecided):
             new.evaluation = ev
             new.verdict = UNDECIDED if rec.verdict == FAILS else rec.verdict
             new.note = f"float64 {rec.verdict}; mpmath confirmation failed ({new.note})"
-        elif not new.evaluation.certified and new.verdict == FAILS:
+        elif not new.evaluation.confirmed and new.verdict == FAILS:
             new.verdict = UNDECIDED
             new.note = "float64 FAILS not confirmed in arbitrary precision"
         records[i] = new
@@ -251,7 +251,7 @@ def _witness(claim, records, outcome, ex, evaluate_fn, dps):
     outcome.witness = rec.params
     outcome.witness_family = rec.family
     ev = rec.evaluation
-    if not ev.certified:
+    if not ev.confirmed:
         out = ex.map([(claim.id, rec.params, rec.family, dps)], fn=evaluate_fn)[0]
         new = _record((None, rec.params, rec.family, dps), out)
         ev = new.evaluation if new.evaluation is not None else None
@@ -281,21 +281,26 @@ def _certify(claim: Claim, records) -> dict | None:
     (equality within the float error) are left to the witness's own enclosure.
     """
     from verify import certify
-    from verify.certify.statements import get_statement, register_statement
+    from verify.certify.statements import get_statement, register_statement, unregister_statement
 
     from .formula import SidesEvaluate, formula_statement
 
-    if claim.id not in certify.certified_claim_ids():
-        if not isinstance(claim.evaluate, SidesEvaluate):
-            return None
-        try:
-            base = get_statement(claim.id.split("@")[0])
-        except KeyError:
-            base = None
-        register_statement(formula_statement(claim, hypotheses=None if base is None else base.hypotheses))
     mixtures = [r.params for r in records if isinstance(r.params, dict) and "means" in r.params
                 and not (r.family == "search" and r.verdict == UNDECIDED)]
-    return certify.certify_claim(claim.id, mixtures or None).to_json()
+    if claim.id in certify.certified_claim_ids():
+        return certify.certify_claim(claim.id, mixtures or None).to_json()
+    if not isinstance(claim.evaluate, SidesEvaluate):
+        return None
+    try:
+        base = get_statement(claim.id.split("@")[0])
+    except KeyError:
+        base = None
+    # registered for this call only, so that the certify registry keeps its own claims
+    register_statement(formula_statement(claim, hypotheses=None if base is None else base.hypotheses))
+    try:
+        return certify.certify_claim(claim.id, mixtures or None, builtin=False).to_json()
+    finally:
+        unregister_statement(claim.id)
 
 
 def _certify_witness(claim: Claim, outcome) -> None:
@@ -312,7 +317,7 @@ def _certify_witness(claim: Claim, outcome) -> None:
 def _finish(result: ClaimResult, out_dir):
     claim, records = result.claim, result.instances
     evaluated = [r for r in records if r.evaluation is not None]
-    failing = [r for r in evaluated if r.verdict == FAILS and r.evaluation.certified]
+    failing = [r for r in evaluated if r.verdict == FAILS and r.evaluation.confirmed]
     if evaluated:
         result.worst = min(evaluated, key=lambda r: (r.verdict != FAILS, r.evaluation.relative_margin
                                                      if r.evaluation.relation != "==" else

@@ -80,7 +80,7 @@ def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_
             ratio = Approx.lift(left) / Approx.lift(right) if Approx.lift(right).value > 0 else None
             const = None if ratio is None else ratio.value
         return Evaluation.from_approx(left, right, relation, method=q.method,
-                                      certified=q.certified, constant=const)
+                                      precision=q.precision, constant=const)
 
     return _Claim(id=id, paper=paper, label=label, statement=statement, kind="inequality",
                   evaluate=evaluate, families=families or {"random": random_mixtures()},

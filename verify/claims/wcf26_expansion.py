@@ -93,7 +93,7 @@ def eval_expansion(params, *, dps=None):
     error = dR[-1] + abs(R[-1] - R[-2]) + 8 * _EPS_F * abs(q4)
     method = ("float64 solvers.population loss (adaptive quadrature)" if dps is None
               else f"mpmath reference loss dps={int(dps)}") + " at 4 scales, two Richardson steps"
-    return Evaluation(float(R[-1]), q4, float(error), "==", method=method, certified=dps is not None,
+    return Evaluation(float(R[-1]), q4, float(error), "==", method=method, precision="mpmath" if dps is not None else "float64",
                       detail={"n": int(w.size), "d": int(mu.shape[1]), "scales": scales,
                               "quadratic": q2, "quartic": q4, "quartic_on_manifold": on_manifold,
                               "T1_norm": float(np.sqrt(2 * q2)), "richardson_difference": float(abs(R[-1] - R[-2])),

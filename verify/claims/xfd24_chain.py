@@ -160,7 +160,7 @@ def eval_eq6(params, *, dps=None):
     v, method, cert = _values(params, dps)
     (a, ea), (dd, ed) = v["A"], v["D"]
     return Evaluation(float(a), float(dd), float(ea + ed), "==", method=method,
-                      certified=cert, signed_margin=-float(abs(a - dd)),
+                      precision=cert, signed_margin=-float(abs(a - dd)),
                       detail={"A_minus_D": float(a - dd), "ratio_D_over_A": float(dd / a) if a else None})
 
 
@@ -176,24 +176,24 @@ def eval_eq23(params, *, dps=None):
     detail, worst = {}, None
     for name, rel, p, q in links:
         (x, ex), (y, ey) = v[p], v[q]
-        ev = Evaluation(float(x), float(y), float(ex + ey), rel, certified=cert,
+        ev = Evaluation(float(x), float(y), float(ex + ey), rel, precision=cert,
                         signed_margin=float(x - y) if rel == ">=" else -float(abs(x - y)))
         detail[name] = {"lhs": float(x), "rhs": float(y), "margin": ev.margin, "error": ev.error,
                         "verdict": ev.verdict}
         if ev.verdict == "FAILS" and worst is None:
             worst = ev
     if worst is not None:
-        return Evaluation(worst.lhs, worst.rhs, worst.error, worst.relation, method=method, certified=cert,
+        return Evaluation(worst.lhs, worst.rhs, worst.error, worst.relation, method=method, precision=cert,
                           signed_margin=worst.margin, detail=detail)
     (a, ea), (dd, ed) = v["A"], v["D"]
-    return Evaluation(float(a), float(dd), float(ea + ed), ">=", method=method, certified=cert,
+    return Evaluation(float(a), float(dd), float(ea + ed), ">=", method=method, precision=cert,
                       signed_margin=float(a - dd), detail=detail)
 
 
 def _values(params, dps):
     if dps is None:
-        return chain_values_float(params), "float64 composite Gauss-Legendre (r=1)", False
-    return chain_values(params, dps), f"mpmath quad dps={dps} (r=1)", True
+        return chain_values_float(params), "float64 composite Gauss-Legendre (r=1)", "float64"
+    return chain_values(params, dps), f"mpmath quad dps={dps} (r=1)", "mpmath"
 
 
 def collinear(rng, count):

@@ -25,7 +25,7 @@ from .papers import PAPERS
 
 
 def _ineq(lhs, rhs, relation, q, constant=None, **detail):
-    return Evaluation.from_approx(lhs, rhs, relation, method=q.method, certified=q.certified,
+    return Evaluation.from_approx(lhs, rhs, relation, method=q.method, precision=q.precision,
                                   constant=None if constant is None else float(Approx.lift(constant).value),
                                   detail=detail)
 
@@ -260,7 +260,7 @@ def _vector_identity(a_rows, b_rows, q, **detail):
             if worst is None or gap > worst[0]:
                 worst = (gap, x, y, (i, k))
     _, x, y, where = worst
-    return Evaluation.from_approx(x, y, "==", method=q.method, certified=q.certified,
+    return Evaluation.from_approx(x, y, "==", method=q.method, precision=q.precision,
                                   detail={"component": list(where), **detail})
 
 
@@ -276,7 +276,7 @@ def eval_cor10(params, *, dps=None):
     mu = q["mixture"].means
     inner = sum((g * Approx.exact(m) for grow, mrow in zip(q["gradient"], mu) for g, m in zip(grow, mrow)),
                 Approx(0.0))
-    return Evaluation.from_approx(inner, q["psi_tilde_sq"], "==", method=q.method, certified=q.certified)
+    return Evaluation.from_approx(inner, q["psi_tilde_sq"], "==", method=q.method, precision=q.precision)
 
 
 def eval_fact1(params, *, dps=None):
@@ -308,7 +308,7 @@ def eval_fact1(params, *, dps=None):
     lhs = Approx(val, abs(d2 - d1) / 3 + (4 * e2 + e1) / 3 + 1e-15 * abs(val))
     rhs = sum((g * Approx.exact(c) for grow, vrow in zip(q["gradient"], v) for g, c in zip(grow, vrow)), Approx(0.0))
     return Evaluation.from_approx(lhs, rhs, "==", method=q.method + " + Richardson central differences",
-                                  certified=q.certified and dps is not None, detail={"fd_step": h})
+                                  precision=q.precision if dps is not None else "float64", detail={"fd_step": h})
 
 
 def _with_direction(rng, params):

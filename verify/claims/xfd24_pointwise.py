@@ -52,7 +52,7 @@ def _compare(A, B, dps, detail=None):
     scale = max(max(abs(a) for r in A for a in r), max(abs(b) for r in B for b in r), mpmath.mpf(1))
     err = float(mpmath.mpf(10) ** (-(dps - 8)) * scale)
     return Evaluation(float(worst[1]), float(worst[2]), err, "==", method=f"mpmath dps={dps} (mpmath.diff)",
-                      certified=True, signed_margin=-float(worst[0]), detail=detail or {})
+                      precision="mpmath", signed_margin=-float(worst[0]), detail=detail or {})
 
 
 def eval_eq8(params, *, dps=None):
@@ -112,7 +112,7 @@ def eval_lemma18(params, *, dps=None):
         a = 4 * mmax * xn
         rhs = w[i] * w[j] * mpmath.exp(-4 * U) * (-mpmath.expm1(-a)) / (2 * mmax * xn)
         err = float(qerr + mpmath.mpf(10) ** (-(dps - 3)) * (abs(val) + abs(rhs)))
-        return Evaluation(float(val), float(rhs), err, ">=", method=f"mpmath quad dps={dps}", certified=True,
+        return Evaluation(float(val), float(rhs), err, ">=", method=f"mpmath quad dps={dps}", precision="mpmath",
                           signed_margin=float(val - rhs), constant=float(val / rhs) if rhs > 0 else None,
                           detail={"i": i, "j": j})
 

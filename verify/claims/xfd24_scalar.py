@@ -36,7 +36,7 @@ def _worst(points, relation, dps, method):
     m = rhs - lhs if relation == "<=" else lhs - rhs
     rel = m / scale
     failing = [p[2] for p in points if margin(p) < 0]
-    return Evaluation(float(lhs), float(rhs), err, relation, method=method, certified=True, signed_margin=float(m),
+    return Evaluation(float(lhs), float(rhs), err, relation, method=method, precision="mpmath", signed_margin=float(m),
                       detail={"worst_at": where, "relative_margin_mp": mpmath.nstr(rel, 20),
                               "points": len(points), "first_failing": failing[0] if failing else None,
                               "failing_points": len(failing)})
@@ -74,7 +74,7 @@ def eval_ratio_power(params, *, dps=None):
     lhs, d = worst
     exact_tie = lhs == 4
     return Evaluation(float(lhs), 4.0, 0.0 if exact_tie else 4 * 2.3e-16, "<=", method="exact rationals",
-                      certified=True, detail={"worst_at": {"d": d}, "equality": exact_tie})
+                      precision="exact", detail={"worst_at": {"d": d}, "equality": exact_tie})
 
 
 def eval_lemma17_const(params, *, dps=None):
@@ -137,7 +137,7 @@ def eval_exp_rational(params, *, dps=None):
     dps = dps or DPS
     ts = [float(t) for t in params["t"]]
     if ts == [0.0]:
-        return Evaluation(1.0, 1.0, 0.0, "<=", method="exact (t = 0)", certified=True,
+        return Evaluation(1.0, 1.0, 0.0, "<=", method="exact (t = 0)", precision="exact",
                           detail={"worst_at": {"t": 0.0}, "equality": True})
     with mpmath.workdps(dps):
         pts = [(mpmath.exp(-mpmath.mpf(t)), 1 / (1 + mpmath.mpf(t)), {"t": t}) for t in ts]
@@ -177,7 +177,7 @@ def eval_lemma17(params, *, dps=None):
                                                               "constant": float((lhs - 1) / (mpmath.sqrt(d) * c))}))
         ev = _worst(pts, "<=", dps, f"mpmath chi-law series dps={dps}")
         const = max(p[2]["constant"] for p in pts)
-        return Evaluation(ev.lhs, ev.rhs, ev.error, "<=", method=ev.method, certified=True,
+        return Evaluation(ev.lhs, ev.rhs, ev.error, "<=", method=ev.method, precision="mpmath",
                           constant=const, detail=ev.detail, signed_margin=ev.signed_margin)
 
 

@@ -139,12 +139,12 @@ def eval_thm7(params, *, dps=None):
                   "evaluated_states": run["states"][:4] + run["states"][-2:]}
         method = f"mpmath quad dps={dps}, aggregated steps"
         if run["inv40"] > 0:
-            return Evaluation(float(run["inv40"]), 0.0, tol, "<=", method=method, certified=True,
+            return Evaluation(float(run["inv40"]), 0.0, tol, "<=", method=method, precision="mpmath",
                               detail={**detail, "failed": "(40)"})
         if run["inv41_margin"] < -tol:
-            return Evaluation(0.0, float(run["inv41_margin"]), tol, "<=", method=method, certified=True,
+            return Evaluation(0.0, float(run["inv41_margin"]), tol, "<=", method=method, precision="mpmath",
                               detail={**detail, "failed": "(41)"})
-        return Evaluation(float(run["min_a"]), float(rhs), tol, ">=", method=method, certified=True,
+        return Evaluation(float(run["min_a"]), float(rhs), tol, ">=", method=method, precision="mpmath",
                           signed_margin=float(run["min_a"] - rhs), detail=detail)
 
 
@@ -202,7 +202,7 @@ def eval_thm2(params, *, dps=None):
     cmax = float(min(1.0 / (L[t] ** 2 * gamma1 * t) for t in ts[1:])) if np.all(L[1:] > 0) else float("inf")
     ev = worst[1]
     return Evaluation(ev.lhs, ev.rhs, ev.error, ev.relation, method="float64 quadrature trajectory",
-                      certified=False, constant=cmax,
+                      precision="float64", constant=cmax,
                       detail={**ev.detail, "eta": eta, "steps": steps, "fitted_rate_exponent": exponent,
                               "L0": float(L[0]), "L_end": float(L[-1]), "gamma_over_c": gamma1,
                               "c_max": cmax})
