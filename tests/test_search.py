@@ -19,6 +19,7 @@ Known answers (tight values of the instance constant C*, derived independently o
   reference at 30 digits); the whole-domain value 1/(1 - floor)^2 needs a radius below the floor.
 * Lemma 17, sup (E e^{c|x|} - 1)/(sqrt(d) c) = 1.03105277066 at d = 7, c = 1/21: increasing in c
   (power series with positive coefficients), maximum over d = 1..60 at 30 digits plus asymptotics.
+* Lemma 18, inf C* = 1 as the means -> 0 (both sides tend to 2 pi_i pi_j; 1.00001 at radius 1e-3).
 * Theorem 13 is false as printed: coincident means mu_1 = mu_2 = m, delta = (0, t) gives a ratio
   ~ pi_1 pi_2 (1 + m^2) -> infinity (d = 1, w = (1/2, 1/2), mu = (2, 2), delta = (0, 1/6): 1.2656, mpmath).
 """
@@ -93,6 +94,8 @@ MUTATIONS = [  # (claim id, tight value over the default spaces, best)
     ("xfd24.thm14", 0.5, "max"),
     ("xfd24.lemma11", 0.251004514, "min"),
     ("xfd24.lemma12.case2", 0.25, "min"),
+    ("xfd24.lemma17", 1.03105277066, "max"),  # the grid (no search): dense in d, c at its maximum 1/(3d)
+    ("xfd24.lemma18", 1.0, "min"),  # limit means -> 0: pi_i pi_j e^{-4U}(1 - e^{-a})/(a/2) -> 2 pi_i pi_j
 ]
 
 

@@ -99,12 +99,19 @@ def formula_claim(*, id, paper, label, statement, constant, search: Search, fami
 
 
 def with_constant(claim: Claim, constant) -> Claim:
-    """``claim`` with K replaced (a new, unregistered claim ``<id>@<K>``); used for mutation checks."""
-    if not isinstance(claim.evaluate, SidesEvaluate):
-        raise ValueError(f"claim: expected a formula claim (built by formula_claim), got {claim.id!r}")
+    """``claim`` with K replaced (a new, unregistered claim ``<id>@<K>``); used for mutation checks.
+
+    Formula claims, and claims whose ``evaluate`` offers ``with_constant(K)`` (Lemmas 17 and 18).
+    """
     k = exact_constant(constant)
-    return replace(claim, id=f"{claim.id}@{constant}", evaluate=SidesEvaluate(claim.search, k),
-                   constant=Constant(str(constant), float(k), claim.search.best),
+    if isinstance(claim.evaluate, SidesEvaluate):
+        evaluate = SidesEvaluate(claim.search, k)
+    elif callable(getattr(claim.evaluate, "with_constant", None)) and claim.constant is not None:
+        evaluate = claim.evaluate.with_constant(k)
+    else:
+        raise ValueError(f"claim: expected a claim with a replaceable constant, got {claim.id!r}")
+    return replace(claim, id=f"{claim.id}@{constant}", evaluate=evaluate,
+                   constant=Constant(str(constant), float(k), claim.constant.best),
                    statement=f"{claim.statement} [constant {claim.constant.name} replaced by {constant}]")
 
 

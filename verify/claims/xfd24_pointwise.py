@@ -9,6 +9,8 @@ error bound is :math:`10^{-(dps-8)}` times the scale of the compared entries.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -91,15 +93,27 @@ def eval_eq22(params, *, dps=None):
         return _compare(num, ana, dps, {"min_eigenvalue": float(eig)})
 
 
-def eval_lemma18(params, *, dps=None):
-    r"""Lemma 18: for :math:`x \ne 0`,
+@dataclass(frozen=True)
+class Lemma18:
+    r"""Lemma 18 with the factor K (paper: 1): for :math:`x \ne 0`,
 
     .. math:: \int_{-1}^{1}\psi_i(tx)\psi_j(tx)\,dt \ge
-              \pi_i\pi_j e^{-4U}\frac{1 - e^{-4\mu_{max}|x|}}{2\mu_{max}|x|}.
+              K\,\pi_i\pi_j e^{-4U}\frac{1 - e^{-4\mu_{max}|x|}}{2\mu_{max}|x|}.
 
     The integral by :func:`mpmath.quad` (Gauss-Legendre, split at 0) with its
-    error estimate; instance constant lhs/rhs (paper: 1).
+    error estimate; instance constant lhs / (the right side at K = 1).
     """
+
+    factor: Fraction = Fraction(1)
+
+    def with_constant(self, k) -> "Lemma18":
+        return Lemma18(Fraction(k))
+
+    def __call__(self, params, *, dps=None):
+        return _eval_lemma18(params, self.factor, dps)
+
+
+def _eval_lemma18(params, factor, dps=None):
     dps = dps or 20
     i, j = int(params.get("i", 0)), int(params.get("j", 1))
     with mpmath.workdps(dps + 5):
@@ -110,10 +124,11 @@ def eval_lemma18(params, *, dps=None):
         mmax = max(mpmath.sqrt(mpmath.fsum(m * m for m in row)) for row in mu)
         xn = mpmath.sqrt(mpmath.fsum(v * v for v in x))
         a = 4 * mmax * xn
-        rhs = w[i] * w[j] * mpmath.exp(-4 * U) * (-mpmath.expm1(-a)) / (2 * mmax * xn)
+        shape = w[i] * w[j] * mpmath.exp(-4 * U) * (-mpmath.expm1(-a)) / (2 * mmax * xn)
+        rhs = mpmath.mpf(factor.numerator) / factor.denominator * shape
         err = float(qerr + mpmath.mpf(10) ** (-(dps - 3)) * (abs(val) + abs(rhs)))
         return Evaluation(float(val), float(rhs), err, ">=", method=f"mpmath quad dps={dps}", precision="mpmath",
-                          signed_margin=float(val - rhs), constant=float(val / rhs) if rhs > 0 else None,
+                          signed_margin=float(val - rhs), constant=float(val / shape) if shape > 0 else None,
                           detail={"i": i, "j": j})
 
 
@@ -192,7 +207,7 @@ CLAIMS = [
 LEMMA18 = Claim(
     id="xfd24.lemma18", paper="xfd24", label="Lemma 18",
     statement="int_{-1}^{1} psi_i(tx) psi_j(tx) dt >= pi_i pi_j exp(-4U)(1 - exp(-4 mu_max |x|)) / (2 mu_max |x|)",
-    kind="inequality", evaluate=eval_lemma18, families={"random": POINTS}, hypotheses=_x_nonzero,
+    kind="inequality", evaluate=Lemma18(), families={"random": POINTS}, hypotheses=_x_nonzero,
     search=Search(tuple(MixtureSpace(n, d, extra=2) for n, d in ((2, 1), (3, 1), (2, 2), (3, 2))), relation=">=",
                   batch=lemma18_batch, finish=_x_finish),
     constant=Constant("factor 1", 1.0, "min"), default_instances=8, reference=f"{REF}, Lemma 18")

@@ -9,6 +9,7 @@ decided exactly (error 0).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
@@ -158,27 +159,41 @@ def _lemma17_moment(d, c):
         k += 1
 
 
-def eval_lemma17(params, *, dps=None):
-    r"""Lemma 17: :math:`E_x e^{c|x|} \le 1 + 5\sqrt d\, c` for :math:`0 < c \le 1/(3d)`.
+@dataclass(frozen=True)
+class Lemma17:
+    r"""Lemma 17 with the constant K (paper: 5): :math:`E_x e^{c|x|} \le 1 + K\sqrt d\, c` for :math:`0 < c \le 1/(3d)`.
 
     The moment generating function of the chi law, summed as a power series
     in mpmath (terms decay like :math:`(c\sqrt d)^k/\sqrt{k!}`; summed until a
     term is below :math:`10^{-dps-5}` of the total). The instance constant is
-    :math:`(E e^{c|x|} - 1)/(\sqrt d\, c)` (paper: 5).
+    :math:`(E e^{c|x|} - 1)/(\sqrt d\, c)`; it increases with c (a power series with positive
+    coefficients), so the grid's points c = 1/(3d) give its largest value per d.
     """
-    dps = dps or DPS
-    with mpmath.workdps(dps):
-        pts = []
-        for d in _ds(params):
-            for frac in params.get("c_fracs", [1, 0.5, 0.1, 1e-3]):
-                c = mpmath.mpf(frac) / (3 * d)
-                lhs = _lemma17_moment(d, c)
-                pts.append((lhs, 1 + 5 * mpmath.sqrt(d) * c, {"d": d, "c": float(c),
-                                                              "constant": float((lhs - 1) / (mpmath.sqrt(d) * c))}))
-        ev = _worst(pts, "<=", dps, f"mpmath chi-law series dps={dps}")
-        const = max(p[2]["constant"] for p in pts)
-        return Evaluation(ev.lhs, ev.rhs, ev.error, "<=", method=ev.method, precision="mpmath",
-                          constant=const, detail=ev.detail, signed_margin=ev.signed_margin)
+
+    constant: Fraction = Fraction(5)
+
+    def with_constant(self, k) -> "Lemma17":
+        return Lemma17(Fraction(k))
+
+    def __call__(self, params, *, dps=None):
+        dps = dps or DPS
+        k = self.constant
+        with mpmath.workdps(dps):
+            K = mpmath.mpf(k.numerator) / k.denominator
+            pts = []
+            for d in _ds(params):
+                for frac in params.get("c_fracs", [1, 0.5, 0.1, 1e-3]):
+                    c = mpmath.mpf(frac) / (3 * d)
+                    lhs = _lemma17_moment(d, c)
+                    pts.append((lhs, 1 + K * mpmath.sqrt(d) * c,
+                                {"d": d, "c": float(c), "constant": float((lhs - 1) / (mpmath.sqrt(d) * c))}))
+            ev = _worst(pts, "<=", dps, f"mpmath chi-law series dps={dps}")
+            const = max(p[2]["constant"] for p in pts)
+            return Evaluation(ev.lhs, ev.rhs, ev.error, "<=", method=ev.method, precision="mpmath",
+                              constant=const, detail=ev.detail, signed_margin=ev.signed_margin)
+
+
+eval_lemma17 = Lemma17()
 
 
 def _scalar(id_, label, statement, fn, grid, reference, formalization="as printed", constant=None):
