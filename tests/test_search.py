@@ -190,3 +190,17 @@ def test_search_without_feasible_point_says_so():
                         hypothesis=lambda q: -1.0 - q["mu_max"])
     outcome = search_space(impossible, MixtureSpace(2, 1), np.random.default_rng(0), evaluations=100)
     assert not outcome.feasible_found and math.isnan(outcome.constant)
+
+
+def test_closed_form_user_claim_that_fails_is_refuted():
+    """A closed-form user claim is confirmed at high precision too (mpmath closed forms), so it is REFUTED,
+    not UNDECIDED. spread = 2 Var_pi(mu) = 2 (sum pi |mu|^2 - |sum pi mu|^2) <= 2 sum pi |mu|^2, with
+    equality when sum pi mu = 0 (antipodal means, a structured start of the search): the constant 1.9,
+    5% under its tight value 2, fails; 2.1 holds."""
+    def claim(k):
+        return user_inequality(f"me.spread_{k}", f"spread <= {k} sum pi |mu|^2", lambda q: q["spread"],
+                               lambda q: k * q["sum_pi_mu_sq"], relation="<=", quantities=(), default_instances=2)
+
+    wrong = run_claim(claim(1.9), dps=20)
+    assert wrong.verdict == REFUTED and wrong.worst.evaluation.precision == "mpmath"
+    assert run_claim(claim(2.1), dps=20).verdict == SUPPORTED
