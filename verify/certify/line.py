@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ._flint import require, workprec
-from .enclosure import Enclosure
+from .enclosure import Enclosure, _to_fraction
 from .quadrature import _log, integrate
 
 QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
@@ -148,7 +148,8 @@ r"""Largest :math:`\max_i|\mu_i|` accepted: the cost of the enclosures grows wit
 def validate_line_input(weights, means) -> tuple[list, list]:
     r"""Exact weights and means, validated as :class:`solvers.Mixture` validates them.
 
-    Weights (numbers or exact strings such as ``"1/3"``) must be positive and sum
+    Numbers stay exact: a Fraction, an int or a decimal string is itself, an mpmath
+    number its dyadic value, a float the double it is. Weights must be positive and sum
     to 1 within ``solvers.mixture.WEIGHT_SUM_RTOL * n`` (they are never silently
     renormalised beyond that); means a rectangular (n, d) array of finite reals with
     :math:`\max|\mu_{ia}| \le` :data:`CERTIFY_MU_MAX`.
@@ -156,7 +157,7 @@ def validate_line_input(weights, means) -> tuple[list, list]:
     from solvers.mixture import WEIGHT_SUM_RTOL
 
     try:
-        w = [Fraction(x) if isinstance(x, (int, str, Fraction)) else Fraction(float(x)) for x in weights]
+        w = [_to_fraction(x) for x in weights]
     except (TypeError, ValueError, OverflowError, ZeroDivisionError) as exc:
         raise ValueError(f"weights: expected finite real numbers, got {weights!r:.80} ({exc})") from None
     if not w or any(x <= 0 for x in w):
@@ -166,9 +167,9 @@ def validate_line_input(weights, means) -> tuple[list, list]:
                          f"got sum {float(sum(w))!r}")
     try:
         rows = [list(row) for row in means]
-        if any(isinstance(x, (complex, str, bytes)) or isinstance(x, bool) for row in rows for x in row):
+        if any(isinstance(x, (complex, bytes)) or isinstance(x, bool) for row in rows for x in row):
             raise TypeError("expected real numbers")
-        mu = [[Fraction(float(x)) for x in row] for row in rows]
+        mu = [[_to_fraction(x) for x in row] for row in rows]
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(f"means: expected an (n, d) array of finite real numbers, got {means!r:.80} ({exc})") from None
     if len(mu) != len(w) or not mu[0] or any(len(r) != len(mu[0]) for r in mu):
