@@ -13,7 +13,8 @@ seeded NumPy generator.
     :math:`\pi_i = w_{min} + (1 - n w_{min})\,v_i/\sum_k v_k`, :math:`v_i = 1 + 9u_i`,
     :math:`u_i\in[0, 1]` (so any two weights above the floor differ by a factor <= 10; all
     :math:`u_i = 0` gives equal weights). Means: an (n, r) matrix of floats in
-    :math:`[-\text{scale}, \text{scale}]` placed in the first r coordinates (r drawn from ``rank``,
+    :math:`[-\text{scale}, \text{scale}]` (those below :math:`10^{-12}\,\text{scale}` in magnitude set
+    to 0, the float64 engines' range) placed in the first r coordinates (r drawn from ``rank``,
     default {1, 2}, at most min(n, d)) and reflected by the Householder matrix
     :math:`I - 2vv^\top/|v|^2` of a vector
     :math:`v\in[-1, 1]^d` (the identity when :math:`|v| < 10^{-3}`), so the means span at most r
@@ -119,7 +120,9 @@ def mixtures(n=(1, 4), d=(1, 3), scale=2.0, min_weight=0.05, rank=(1, 2)) -> Sea
         dim = draw(st.integers(d_lo, d_hi))
         r = min(k, dim) if rank_range is None else min(draw(st.integers(*rank_range)), k, dim)
         w = draw(_weights(k, min_weight))
-        coord = st.floats(-scale, scale, allow_nan=False, allow_subnormal=False)
+        # coordinates far below the scale become 0: the float64 engines take max |mu| = 0 or >= 1e-100
+        coord = st.floats(-scale, scale, allow_nan=False, allow_subnormal=False).map(
+            lambda x: 0.0 if abs(x) < max(1e-12 * scale, 1e-90) else x)
         coords = np.array(draw(st.lists(coord, min_size=k * r, max_size=k * r))).reshape(k, r)
         means = np.zeros((k, dim))
         means[:, :r] = coords
