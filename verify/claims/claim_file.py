@@ -400,23 +400,21 @@ def _claim(cid, statement, lhs, rhs, relation, constant, hyps, space, quantities
         reference=str(path))
 
 
-def search_space(space, lhs=None, rhs=None, relation=">=", constant=None, hyps=()):
+def search_space(space, lhs, rhs, relation=">=", constant=None, hyps=()):
     r"""The worst-case search of a claim file entry (:class:`~verify.claims.search.Search`).
 
     Spaces: the corners of the entry's ``n`` and ``d`` ranges (means spanning at most
     a plane, radii from 1e-3 to ``scale``). The objective is the named constant's
     tight value (its sympy solution, searched towards the constant's ``best``), or
     the factor lhs/rhs without a named constant. Hypotheses on closed-form
-    quantities become the search's margin (the boundary face is searched); a
-    hypothesis on a population quantity is checked on the witnesses only.
+    quantities become the search's margin (the boundary face is searched); with a
+    hypothesis on a population quantity there is no search (None: it could not stay inside it).
     """
     from .search import MixtureSpace, Search
 
     (n_lo, n_hi), (d_lo, d_hi), scale = space["n"], space["d"], float(space["scale"])
     corners = sorted({(n, d) for n in (n_lo, n_hi) for d in (d_lo, d_hi)})
     spaces = tuple(MixtureSpace(n, d, radius=(1e-3, max(scale, 2e-3))) for n, d in corners)
-    if lhs is None:
-        return Search(spaces, sides=lambda q: (q["mu_max"], q["mu_max"]), relation=relation)
     names = sorted(set().union(*(ex.names_of(e) for e in (lhs, rhs))))
     quantities = tuple(sorted({ex.QUANTITIES[n].engine for n in names if ex.QUANTITIES[n].engine}))
 
@@ -434,14 +432,20 @@ def search_space(space, lhs=None, rhs=None, relation=">=", constant=None, hyps=(
         sides = lambda q: (value(lhs, q), value(rhs, q))  # noqa: E731
         direction = relation
     closed = [h for h in hyps if not any(ex.QUANTITIES[n].engine for e in (h[0], h[2]) for n in ex.names_of(e))]
+    if len(closed) < len(hyps):
+        return None  # a hypothesis on a population quantity: the search could not stay inside it
     margin = None
     if closed:
         def margin(q):
-            parts = [value(a, q) - value(b, q) if rel in (">=", ">") else value(b, q) - value(a, q)
-                     for a, rel, b in closed]
+            # each side's margin less 1e-9 of its size: a point the search keeps also passes the
+            # claim's own check (which asks the hypothesis to hold beyond its float64 error)
+            parts = []
+            for a, rel, b in closed:
+                va, vb = value(a, q), value(b, q)
+                gap = va - vb if rel in (">=", ">") else vb - va
+                parts.append(gap - 1e-9 * (np.abs(va) + np.abs(vb)))
             return np.minimum.reduce([np.broadcast_to(np.asarray(p, float), q["mu_max"].shape) for p in parts])
-    strict = any(rel in (">", "<") for _, rel, _ in closed)
-    return Search(spaces, sides=sides, quantities=quantities, relation=direction, hypothesis=margin, strict=strict)
+    return Search(spaces, sides=sides, quantities=quantities, relation=direction, hypothesis=margin)
 
 
 def _holds_certainly(a: Approx, relation: str, b: Approx) -> bool:

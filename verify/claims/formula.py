@@ -55,7 +55,10 @@ class SidesEvaluate:
         lhs, shape = Approx.lift(lhs), Approx.lift(shape)
         k = Approx(float(self.constant), float(abs(Fraction(float(self.constant)) - self.constant)))
         rhs = k * shape
-        tight = lhs / shape if shape.value > 0 else None
+        try:
+            tight = lhs / shape if shape.value > 0 else None
+        except ArithmeticError:  # shape so small that the error bound of the quotient underflows
+            tight = None
         return Evaluation.from_approx(
             lhs, rhs, self.search.relation, method=q.method, precision=q.precision,
             constant=None if tight is None else tight.value,
@@ -110,8 +113,8 @@ def with_constant(claim: Claim, constant) -> Claim:
         evaluate = claim.evaluate.with_constant(k)
     else:
         raise ValueError(f"claim: expected a claim with a replaceable constant, got {claim.id!r}")
-    return replace(claim, id=f"{claim.id}@{constant}", evaluate=evaluate,
-                   constant=Constant(str(constant), float(k), claim.constant.best),
+    return replace(claim, id=f"{claim.id}@{k}", evaluate=evaluate,
+                   constant=Constant(str(k), float(k), claim.constant.best),
                    statement=f"{claim.statement} [constant {claim.constant.name} replaced by {constant}]")
 
 

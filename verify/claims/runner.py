@@ -14,7 +14,10 @@ Per claim (:func:`run_claim`):
    UNDECIDED. The witness of the best constant is re-evaluated at ``dps`` too.
 5. Verdict: REFUTED if a confirmed instance FAILS (counterexample JSON
    written), else PROVEN if the symbolic layer proved it, else SUPPORTED if
-   every instance HOLDS, else UNDECIDED.
+   every instance HOLDS, else UNDECIDED. A search witness whose margin is
+   within its error bound of zero is *tight* (the extreme the search looks
+   for): it is noted and left out of the count, never a witness whose
+   confirmation failed or whose sides are not finite.
 """
 
 from __future__ import annotations
@@ -229,10 +232,15 @@ def _search(claim, records, ex, evaluate_fn, seed, evaluations, seconds, budget,
     if outcome is None:
         return None
     result.notes.extend(outcome.notes)
-    witnesses = [p for p in outcome.witnesses if claim.hypotheses is None or claim.hypotheses(p)]
-    if len(witnesses) < len(outcome.witnesses):
-        result.notes.append(f"{len(outcome.witnesses) - len(witnesses)} search witness(es) outside the hypotheses "
-                            "(a hypothesis on a population quantity is checked on the witnesses only) dropped")
+    keep = [claim.hypotheses is None or claim.hypotheses(p) for p in outcome.witnesses]
+    witnesses = [p for p, k in zip(outcome.witnesses, keep) if k]
+    if not all(keep):
+        result.notes.append(f"{keep.count(False)} search witness(es) dropped: the claim's own hypothesis check "
+                            "rejects them (a hypothesis the search cannot see, or a point on the boundary)")
+        constants = [c for c, k in zip(outcome.witness_constants, keep) if k]
+        if not keep[outcome.witness_index]:  # the best point went: what the outcome says must be the kept ones'
+            outcome.space, outcome.limit = None, None
+            outcome.constant = ((min if outcome.best == "min" else max)(constants) if constants else math.nan)
     units = [(claim.id, params, "search", None) for params in witnesses]
     records += [_record(u, o) for u, o in zip(units, ex.map(units, fn=evaluate_fn))]
     return outcome
@@ -250,6 +258,8 @@ def _witness(claim, records, outcome, ex, evaluate_fn, dps):
     rec = pick(scored, key=lambda r: r.evaluation.constant)
     outcome.witness = rec.params
     outcome.witness_family = rec.family
+    if rec.family != "search":  # a family instance beat the search: the space and limit were the search's
+        outcome.space, outcome.limit = None, None
     ev = rec.evaluation
     if not ev.confirmed:
         out = ex.map([(claim.id, rec.params, rec.family, dps)], fn=evaluate_fn)[0]
@@ -286,7 +296,7 @@ def _certify(claim: Claim, records) -> dict | None:
     from .formula import SidesEvaluate, formula_statement
 
     mixtures = [r.params for r in records if isinstance(r.params, dict) and "means" in r.params
-                and not (r.family == "search" and r.verdict == UNDECIDED)]
+                and not _is_tight(r)]
     if claim.id in certify.certified_claim_ids():
         return certify.certify_claim(claim.id, mixtures or None).to_json()
     if not isinstance(claim.evaluate, SidesEvaluate):
@@ -310,8 +320,24 @@ def _certify_witness(claim: Claim, outcome) -> None:
     if outcome.witness is None:
         return
     enclosure = tight_constant_enclosure(claim, outcome.witness)
-    if enclosure is not None:
-        outcome.certified = {"verdict": "CERTIFIED", "contains": True, **enclosure}
+    if enclosure is None:
+        return
+    value = (outcome.confirmed or {}).get("value")
+    err = (outcome.confirmed or {}).get("error") or 0.0
+    contains = value is not None and enclosure["lo"] - err <= value <= enclosure["hi"] + err
+    outcome.certified = {"verdict": "CERTIFIED" if contains else "UNDECIDED", "contains": bool(contains), **enclosure}
+    if not contains:
+        outcome.notes.append("the Arb enclosure of the witness's constant does not contain its mpmath value "
+                             f"({value!r}); the reported value is not certified")
+
+
+def _is_tight(rec) -> bool:
+    """A search witness whose margin is within its error bound of zero (finite, not a failed confirmation)."""
+    ev = rec.evaluation
+    if rec.family != "search" or rec.verdict != UNDECIDED or ev is None or rec.note:
+        return False
+    values = (float(ev.lhs), float(ev.rhs), float(ev.error), float(ev.margin))
+    return all(math.isfinite(v) for v in values) and abs(values[3]) <= values[2]
 
 
 def _finish(result: ClaimResult, out_dir):
@@ -324,7 +350,7 @@ def _finish(result: ClaimResult, out_dir):
                                                      -abs(r.evaluation.lhs - r.evaluation.rhs)))
     # a search witness within its error bound of equality is a tight instance, the extreme the
     # search looks for: it neither holds nor fails, and is reported rather than counted
-    tight = [r for r in records if r.family == "search" and r.verdict == UNDECIDED and r.evaluation is not None]
+    tight = [r for r in records if _is_tight(r)]
     decisive = [r for r in records if not any(r is t for t in tight)]
     if tight:
         result.notes.append(f"{len(tight)} search witness(es) tight: equality within the error bound "

@@ -11,8 +11,8 @@ A searchable claim has the form :math:`\text{lhs} \;\mathcal R\; K\cdot\text{sha
 with an explicit constant K (a claim without one has K = 1 and shape = rhs). Each
 instance has the tight constant :math:`C^* = \text{lhs}/\text{shape}`: a ``>=``
 claim holds for every :math:`K \le \inf C^*` (best = "min"), a ``<=`` claim for every
-:math:`K \ge \sup C^*` (best = "max"). The search minimizes :math:`\log C^*`
-(resp. :math:`-\log C^*`) over the mixtures of several spaces. Whatever it
+:math:`K \ge \sup C^*` (best = "max"). The search minimizes :math:`C^*`
+(resp. :math:`-C^*`) over the mixtures of several spaces. Whatever it
 finds is an upper bound (min) or lower bound (max) on the best constant, with a
 witness, never "the constant": it is reported as ``best constant <= X``.
 
@@ -123,6 +123,9 @@ class MixtureSpace:
         lo, hi = self.radius
         if not 0 < lo < hi:
             raise ValueError(f"space: expected radius (lo, hi) with 0 < lo < hi, got {self.radius}")
+        if int(self.rank) not in (1, 2):
+            raise ValueError(f"space: expected rank 1 or 2 (directions cover the whole circle only there), "
+                             f"got {self.rank}")
 
     @property
     def r(self) -> int:
@@ -130,7 +133,7 @@ class MixtureSpace:
 
     @property
     def _directions(self) -> int:
-        return self.n if self.r <= 2 else self.n * (self.r - 1)
+        return self.n
 
     @property
     def dim(self) -> int:
@@ -142,10 +145,8 @@ class MixtureSpace:
         b = [(-self.weight_logit, self.weight_logit)] * n + [(0.0, 1.0)] * n
         if self.r == 1:  # signs: + when >= 1/2; the first mean is positive
             b += [(1.0, 1.0)] + [(0.0, 1.0)] * (n - 1)
-        elif self.r == 2:  # angles: the first mean on the first axis, the second in the upper half-plane
+        else:  # angles: the first mean on the first axis, the second in the upper half-plane
             b += [(0.0, 0.0), (0.0, math.pi)][:n] + [(-math.pi, math.pi)] * (n - 2)
-        else:  # direction (1, v) normalized
-            b += [(-1.0, 1.0)] * self._directions
         return b + [(0.0, 1.0)] * self.extra
 
     def decode(self, X: np.ndarray):
@@ -161,11 +162,8 @@ class MixtureSpace:
         M = np.zeros((S, n, self.d))
         if r == 1:
             M[:, :, 0] = rho * np.where(rest >= 0.5, 1.0, -1.0)
-        elif r == 2:
-            M[:, :, 0], M[:, :, 1] = rho * np.cos(rest), rho * np.sin(rest)
         else:
-            v = np.concatenate([np.ones((S, n, 1)), rest.reshape(S, n, r - 1)], axis=2)
-            M[:, :, :r] = rho[:, :, None] * v / np.linalg.norm(v, axis=2, keepdims=True)
+            M[:, :, 0], M[:, :, 1] = rho * np.cos(rest), rho * np.sin(rest)
         return W, M, X[:, 2 * n + self._directions:]
 
     def params(self, x) -> dict:
@@ -191,10 +189,8 @@ class MixtureSpace:
 
         if r == 1:
             alt, same = np.array([1.0 - (i % 2) for i in range(n)]), np.ones(n)
-        elif r == 2:
-            alt, same = np.array([math.pi * (i % 2) for i in range(n)]), np.zeros(n)
         else:
-            alt, same = np.zeros(self._directions), np.zeros(self._directions)
+            alt, same = np.array([math.pi * (i % 2) for i in range(n)]), np.zeros(n)
         for t in (0.0, 0.25, 0.5, 0.75, 1.0):
             for z in (np.zeros(n), np.r_[-self.weight_logit, np.zeros(n - 1)],
                       np.r_[np.zeros(n - 1), -self.weight_logit]):
@@ -283,8 +279,9 @@ class Search:
         return margins > 0 if self.strict else margins >= 0
 
     def objective(self, c: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            f = np.log(c) if self.best == "min" else -np.log(c)
+        r""":math:`C^*` (min) or :math:`-C^*` (max): differential evolution and Nelder--Mead only
+        compare values, so no transform is needed, and a violating :math:`C^* \le 0` ranks first."""
+        f = c if self.best == "min" else -c
         return np.where(np.isfinite(f), f, PENALTY)
 
 
@@ -441,6 +438,8 @@ class SearchOutcome:
     certified: dict | None = None
     notes: list = field(default_factory=list)
     witnesses: list = field(default_factory=list)
+    witness_constants: list = field(default_factory=list)
+    witness_index: int = 0
     witness_family: str = "search"
 
     def bound_text(self, paper: float) -> str:
@@ -515,6 +514,8 @@ def search_claim(claim, *, seed=0, evaluations=DEFAULT_EVALUATIONS, seconds=None
                             total, notes=notes)
     outcome.limit = limit_trend(search, top, good)
     outcome.witnesses = [search.params(o.space, o.x) for o in good]
+    outcome.witness_constants = [o.constant for o in good]
+    outcome.witness_index = good.index(top)
     return outcome
 
 
@@ -571,12 +572,30 @@ def limit_trend(search: Search, top: SpaceOutcome, outcomes) -> dict | None:
                      "note": "the best space has the largest d searched and the constant keeps improving with d"}
     if found is None:
         return None
+    if search.hypothesis is not None and not _trend_feasible(search, found, W, M):
+        return None
     vals = [v for _, v in found["trend"]]
     if not all(isinstance(v, float) for v in vals):
         return None
     improves = _better(search.best, vals[-1], vals[0]) and abs(vals[-1] - vals[0]) > 1e-9 * abs(vals[0])
     found["best_reached"] = (min if search.best == "min" else max)(vals)
     return found if improves else None
+
+
+def _trend_feasible(search: Search, found: dict, W, M) -> bool:
+    """Every point of a means -> 0 or weight -> 0 trend satisfies the hypothesis (a d trend is checked by d)."""
+    from .batch import closed_form_batch
+
+    if found["kind"] == "limit means -> 0":
+        Ws, Ms = np.repeat(W, len(found["trend"]), axis=0), np.stack([M[0] * p for p, _ in found["trend"]])
+    elif found["kind"] == "limit d large":
+        return all(bool(search.feasible(np.asarray(search.hypothesis(closed_form_batch(
+            W, np.concatenate([M, np.zeros((1, M.shape[1], int(dd) - M.shape[2]))], axis=2))), float)).all())
+            for dd, _ in found["trend"])
+    else:
+        return True  # the weights do not enter the closed-form hypotheses of the claims searched
+    margins = np.asarray(search.hypothesis(closed_form_batch(Ws, Ms)), float)
+    return bool(np.all(search.feasible(np.broadcast_to(margins, (len(Ws),)))))
 
 
 def _constants_of(search: Search, W, M, E) -> np.ndarray:

@@ -28,7 +28,8 @@ def default_search(lhs, rhs, relation, quantities, hypotheses_margin=None, space
 
 
 def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_tilde_sq",),
-                    families=None, hypotheses=None, search=None, constant: Constant | None = None,
+                    families=None, hypotheses=None, hypotheses_margin=None, search=None,
+                    constant: Constant | None = None,
                     constant_of=None, paper="user", label="user claim", default_instances=6,
                     formalization="user-supplied", reference="") -> Claim:
     r"""A mixture inequality from two functions of the population inputs.
@@ -43,6 +44,9 @@ def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_
     constant; without it the report's constant is the tight factor lhs/rhs.
     ``search``: a :class:`~verify.claims.search.Search` (default: the spaces
     :data:`USER_SPACES`; pass ``False`` to switch the search off).
+    ``hypotheses_margin(q) -> array``: the hypotheses as a margin of closed-form
+    quantities (numpy arrays, feasible where >= 0), which the default search needs
+    to stay inside them; with ``hypotheses`` but no margin there is no default search.
 
     Examples
     --------
@@ -64,8 +68,10 @@ def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_
     from .families import random_mixtures
     from .inputs import mixture_inputs
 
+    if search is None and hypotheses is not None and hypotheses_margin is None:
+        search = False  # the search cannot see a boolean predicate: it would search outside the hypotheses
     if search is None:
-        search = default_search(lhs, rhs, relation, tuple(quantities))
+        search = default_search(lhs, rhs, relation, tuple(quantities), hypotheses_margin)
     if constant is None and search:
         constant = Constant("factor lhs/rhs", 1.0, "min" if relation == ">=" else "max")
 
@@ -77,7 +83,10 @@ def user_inequality(id, statement, lhs, rhs, *, relation="<=", quantities=("psi_
             const = float(getattr(c, "value", c))
         left, right = lhs(q), rhs(q)
         if constant_of is None:
-            ratio = Approx.lift(left) / Approx.lift(right) if Approx.lift(right).value > 0 else None
+            try:
+                ratio = Approx.lift(left) / Approx.lift(right) if Approx.lift(right).value > 0 else None
+            except ArithmeticError:
+                ratio = None
             const = None if ratio is None else ratio.value
         return Evaluation.from_approx(left, right, relation, method=q.method,
                                       precision=q.precision, constant=const)

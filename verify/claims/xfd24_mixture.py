@@ -67,14 +67,20 @@ def sides_thm14(q):
     return q["loss"], q["sum_pi_mu_sq"]
 
 
+HYPOTHESIS_GUARD = 1e-12
+"""Relative margin kept inside a hypothesis, so that a boundary point found in float64 satisfies it
+in exact arithmetic too."""
+
+
 def case1_margin(q):
     r"""Case 1 of Lemmas 12 and 19: :math:`\max_k|\mu_k - \mu_{i_{max}}| - \mu_{max}/2 \ge 0` (and :math:`\mu_{max} > 0`)."""
-    return np.where(q["mu_max"] > 0, q["max_dist_to_imax"] - q["mu_max"] / 2, -1.0)
+    return np.where(q["mu_max"] > 0,
+                    q["max_dist_to_imax"] - q["mu_max"] / 2 - HYPOTHESIS_GUARD * q["mu_max"], -1.0)
 
 
 def case2_margin(q):
     r"""Case 2 of Lemma 12 (strict): :math:`\mu_{max}/2 - \max_k|\mu_k - \mu_{i_{max}}| > 0`."""
-    return q["mu_max"] / 2 - q["max_dist_to_imax"]
+    return q["mu_max"] / 2 - q["max_dist_to_imax"] - HYPOTHESIS_GUARD * q["mu_max"]
 
 
 def _case1(params):
