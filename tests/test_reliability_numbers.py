@@ -89,7 +89,7 @@ def test_loss_error_holds_for_small_means():
 
     w = [0.2160956933647673, 0.7839043066352328]
     m = [[7.300874326907128e-06], [1.656162088209809e-05]]
-    est = population.estimate(Mixture(w, m), ("loss",))
+    est = population.estimate(Mixture(w, m), ("loss", "gradient", "psi_tilde_sq", "responsibility_means"))
     exact = certify.line_quantities({"weights": w, "means": m}, ("loss",))["loss"]
     assert abs(est["loss"] - float(exact.mid)) <= est.errors["loss"]
     assert est.detail["converged"]
