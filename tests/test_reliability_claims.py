@@ -222,6 +222,10 @@ def test_user_claim_arguments_are_validated():
         user_inequality("u.a", "s", side, side, families={"x": 5})
     with pytest.raises(ValueError, match="^quantities: expected names from"):
         user_inequality("u.b", "s", side, side, quantities=("psi_tilda_sq",))
+    with pytest.raises(ValueError, match="^lhs: uses the input 'psi_tilda_sq', which is not available"):
+        user_inequality("u.e", "s", lambda q: q["psi_tilda_sq"], side)
+    with pytest.raises(ValueError, match="^rhs: uses the input 'loss'"):
+        user_inequality("u.f", "s", side, lambda q: q["loss"])
     with pytest.raises(ValueError, match="^rhs: expected a function"):
         user_inequality("u.c", "s", side, 3.0)
     with pytest.raises(ValueError, match="^relation: expected one of"):

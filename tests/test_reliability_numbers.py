@@ -89,7 +89,7 @@ def test_loss_error_holds_for_small_means():
 
     w = [0.2160956933647673, 0.7839043066352328]
     m = [[7.300874326907128e-06], [1.656162088209809e-05]]
-    est = population.estimate(Mixture(w, m), ("loss",))
+    est = population.estimate(Mixture(w, m), ("loss", "gradient", "psi_tilde_sq", "responsibility_means"))
     exact = certify.line_quantities({"weights": w, "means": m}, ("loss",))["loss"]
     assert abs(est["loss"] - float(exact.mid)) <= est.errors["loss"]
     assert est.detail["converged"]
@@ -171,3 +171,18 @@ def test_arrays_stay_read_only():
             arr.setflags(write=True)
         with pytest.raises(ValueError):
             arr[0] = 0.0
+
+
+@pytest.mark.slow
+def test_rank_three_far_means_finish_and_offer_qmc():
+    # three means of norm 100 in d = 1e4 (rank 3): the adaptive rule took over 13 minutes; now it stops at
+    # its rank-3 subdivision cap (about 20 s on the 2-core machine) and the warning offers engine='qmc'
+    rng = np.random.default_rng(1)
+    means = np.zeros((3, 10_000))
+    means[:, :3] = rng.normal(size=(3, 3))
+    means = 100 * means / np.linalg.norm(means, axis=1)[:, None]
+    mix = Mixture([0.2, 0.3, 0.5], means)
+    with pytest.warns(population.QuadratureWarning, match="engine='qmc'"):
+        est = population.estimate(mix, ("loss",))
+    qmc = population.estimate(mix, ("loss",), engine="qmc")
+    assert abs(est["loss"] - qmc["loss"]) <= 5 * (est.errors["loss"] + qmc.errors["loss"])

@@ -138,7 +138,27 @@ def validate_user_claim(id, statement, lhs, rhs, relation, quantities, families,
     if constant is not None and not isinstance(constant, Constant):
         raise ValueError(f"constant: expected None or a verify.claims.Constant, got {_describe(constant)}")
     validate_instances(default_instances, "default_instances")
+    _check_side_names(lhs, rhs, quantities)
     return quantities
+
+
+_PROBE_MIXTURE = {"weights": [0.5, 0.5], "means": [[1.0], [-0.5]]}
+
+
+def _check_side_names(lhs, rhs, quantities) -> None:
+    """Call ``lhs`` and ``rhs`` once on a fixed small mixture: an unknown input name is an error now,
+    not an UNDECIDED instance later. Other exceptions are left to the instances (they may depend on them)."""
+    from .inputs import mixture_inputs
+
+    q = mixture_inputs(_PROBE_MIXTURE, quantities)
+    for name, fn in (("lhs", lhs), ("rhs", rhs)):
+        try:
+            fn(q)
+        except KeyError as exc:
+            raise ValueError(f"{name}: uses the input {exc.args[0]!r}, which is not available; inputs are "
+                             f"{sorted(q)} (population quantities must be listed in quantities=)") from None
+        except Exception:  # noqa: BLE001 - instance-dependent failures are reported per instance
+            pass
 
 
 def validate_counterexample(data, path) -> dict:
