@@ -31,11 +31,11 @@ def _agree(ladder_out, default_out, loss_rtol=1e-11):
 
 
 # spreads at and just below each ladder threshold, where a cheap level is at its worst
-THRESHOLDS = sorted({s for steps in LADDER.values() for s, _ in steps})
+THRESHOLDS = sorted({s for r, steps in LADDER.items() if r <= 3 for s, _ in steps})
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10_000), r=st.sampled_from(sorted(LADDER)), extra=st.integers(0, 2),
+@given(seed=st.integers(0, 10_000), r=st.sampled_from([1, 2, 3]), extra=st.integers(0, 2),
        threshold=st.sampled_from(THRESHOLDS), below=st.floats(1e-9, 0.05), shift=st.floats(0.0, 1.5))
 @example(seed=0, r=2, extra=0, threshold=2.1, below=1e-9, shift=0.0)
 @example(seed=1, r=2, extra=1, threshold=0.4, below=1e-9, shift=1.5)
