@@ -181,4 +181,4 @@ def test_integration_rank_above_the_limit_is_refused_by_name():
     with pytest.raises(ValueError, match=r"engine: the grid engine supports an integration rank <= 6, got 7"):
         gradient_em(np.full(8, 1 / 8), means, 0.7, 1)
     seven = means[:7, :7]  # 7 means: their differences span 6 dimensions, accepted
-    assert GridEngine(seven[None], Truth.standard(7)).rule_names(np.full((1, 7), 1 / 7), seven[None])[0].endswith("^6")
+    assert GridEngine(seven[None], Truth.standard(7)).rule_names(np.full((1, 7), 1 / 7), seven[None])[0].endswith("(6-D)")

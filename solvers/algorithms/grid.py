@@ -38,8 +38,9 @@ as a much larger composite rule while s is small. At every step each run takes
 the first level of :data:`LADDER` (for its integration rank) with :math:`s \le s_{max}`, else the default
 rule: composite Gauss--Legendre (:data:`PANEL_RULE`) on :math:`[-T, T]^r` with the
 density folded into the weights for r <= 2 (T: :func:`solvers.quadrature.box_half_width`
-of the run's start, rounded up to an integer), Gauss--Hermite
-(:data:`DEFAULT_ORDER`) for r >= 3. The level depends on the run alone, so a run
+of the run's start, rounded up to an integer), the lattice rule of :mod:`solvers.rules`
+with :data:`DEFAULT_LATTICE` points for r >= 3. For r >= 3 the levels are Gauss--Hermite
+while the means are close (:data:`LADDER`), then lattice rules (:data:`LATTICE_LADDER`). The level depends on the run alone, so a run
 gets the same rule alone or in a batch; the trajectories record how many steps of
 each run used which rule (``rule_counts``). Over a gradient-EM run from :math:`\mu_i(0)\sim N(0, I)`
 the spread shrinks, and most steps use 256--1024 points instead of 36,864 (r = 2).
@@ -56,7 +57,7 @@ levels in use and over cache-sized blocks of points).
 
 Accuracy
 --------
-Default rules, measured against the adaptive engine of :mod:`solvers.population`
+Earlier default rules (r >= 3 then used Gauss--Hermite), measured against the adaptive engine of :mod:`solvers.population`
 (loss and gradient, max abs difference, 3 random mixtures each, n = 3):
 
 ======  ===============================  =========  =========  =========  =========
@@ -80,6 +81,22 @@ r       rule (nodes)                     s<=0.6     s<=1       s<=1.5     s<=2  
 4       Gauss-Hermite q=10 (10^4)        9e-13      5e-11      7e-8       2e-5       5e-4
 5       Gauss-Hermite q=8 (32768)        2e-11      1e-8       9e-5       6e-6       4e-4
 ======  ===============================  =========  =========  =========  =========  =========
+
+The r >= 3 rules (lattice rules of 2^m points, shift 0, artanh map; worst error as above over
+40 random states per n = r + 1, r + 3 and 0.25-wide spread bin up to 2.75, against a randomly
+shifted lattice of 2^20 points; ``benchmarks/calibrate_grid.py --rank 3 4``):
+
+======  =========  =========  =========  =========  =========
+r       2^12       2^14       2^16       2^18       spread
+======  =========  =========  =========  =========  =========
+3       2e-9       8e-13      9e-15      2e-15      <= 3.25
+4       3e-5       5e-6       2e-8       8e-14      <= 2.75
+======  =========  =========  =========  =========  =========
+
+For r = 5 (xfd24 Figure 1, n = 10) the lattice of 2^18 points has relative loss errors of
+about 1e-7 at spread 2 to 4 (2^20: 1e-9); r = 5 and 6 are not calibrated further. The
+ladder is a compromise with the figure's time, so the n = 5 and n = 10 curves of
+``reproduce xfd24.fig1`` are not 1e-8 accurate everywhere (see the README).
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
@@ -125,7 +142,7 @@ LADDER = {1: ((0.3, 16), (0.7, 32), (1.3, 64)),
           6: ((0.3, 5), (0.6, 6))}
 """Gauss--Hermite levels by rank: ``(s_max, q)``, q points per coordinate for runs of spread
 s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
-LATTICE_LADDER = {3: ((1.0, 12), (3.0, 14)),
+LATTICE_LADDER = {3: ((3.0, 14),),
                   4: ((4.0, 16),),
                   5: ((2.0, 16), (3.0, 17)),
                   6: ((1.5, 16), (2.5, 17))}
