@@ -49,7 +49,7 @@ def run(n, n_iter):
     start = time.perf_counter()
     gradient_em_batch(weights, rng_means(n), ETA, n_iter, tol=0, order=FORMER_ORDER[n])
     former = time.perf_counter() - start
-    print(f"   the same run with the former rule (Gauss-Hermite q={FORMER_ORDER[n]}^{n - 1} at every step): {former:.1f} s")
+    print(f"   the same run with the former rule (Gauss-Hermite q={FORMER_ORDER[n]}^{min(n - 1, D)} at every step): {former:.1f} s")
     return spent, former
 
 

@@ -419,7 +419,7 @@ freedom exceeds 6 with probability 5e-4)."""
 LATTICE_START = {1: 8, 2: 10, 3: 12, 4: 12, 5: 12, 6: 12}
 """log2 points per shift of the first (pilot) lattice level by rank; the next level is the largest
 that the remaining budget affords."""
-LATTICE_MAX_POINTS = 1 << 20
+LATTICE_MAX_POINTS = 1 << 19
 """Default budget of the lattice engine: integrand evaluations over all levels and shifts."""
 
 
