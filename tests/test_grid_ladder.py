@@ -42,6 +42,7 @@ THRESHOLDS = sorted({s for r, steps in LADDER.items() if r <= 3 for s, _ in step
 @example(seed=2, r=1, extra=0, threshold=1.3, below=1e-9, shift=0.0)
 @example(seed=3, r=3, extra=1, threshold=0.3, below=1e-9, shift=1.0)
 @example(seed=0, r=3, extra=0, threshold=0.2, below=0.03125, shift=0.0)
+@example(seed=0, r=3, extra=0, threshold=0.4, below=0.03125, shift=0.5)  # a 2^12 lattice level was 1e-10 off
 def test_ladder_agrees_with_default_rule_at_the_thresholds(seed, r, extra, threshold, below, shift):
     n = max(2, r) + extra  # n >= r, so the means span r dimensions
     weights, C = _state(seed, r, n, threshold * (1 - below), shift)

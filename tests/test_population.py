@@ -215,7 +215,7 @@ def test_engines_for_rank_above_three_report_error(engine):
     mc = population.estimate(mix, engine="monte-carlo", rng=np.random.default_rng(0), n_samples=200_000)
     assert abs(est["loss"] - mc["loss"]) <= 5 * (mc.errors["loss"] + est.errors["loss"])
     assert est.errors["loss"] < 1e-3
-    again = population.estimate(mix, ("loss",), engine=engine)
+    again = population.estimate(mix, ("loss", "gradient", "psi_tilde_sq"), engine=engine)
     assert again["loss"] == est["loss"]
 
 
