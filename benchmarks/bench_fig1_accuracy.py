@@ -8,7 +8,7 @@ one, and the wall time of the grid steps; then the same runs with the former fix
 rules and the figure's other units, for the ratio of figure times measured in one run.
 Asserts nothing.
 
-Run: ``python benchmarks/bench_fig1_accuracy.py [--n-iter 3000]`` (a few minutes).
+Run: ``python benchmarks/bench_fig1_accuracy.py [--n-iter 3000] [--n 5 10]`` (a few minutes).
 """
 
 import argparse
@@ -62,6 +62,7 @@ def rng_means(n):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-iter", type=int, default=3000)
+    parser.add_argument("--n", type=int, nargs="+", default=[5, 10], choices=[5, 10])
     args = parser.parse_args()
     start = time.perf_counter()
     rest = [fig1_unit(("convergence", 0, 2, args.n_iter))]
@@ -69,7 +70,7 @@ def main():
     t_rest = time.perf_counter() - start
     print(f"the figure's other units (n = 2, the three n = 3 panels): {t_rest:.1f} s")
     new = former = 0.0
-    for n in (5, 10):
+    for n in args.n:
         a, b = run(n, args.n_iter)
         new, former = new + a, former + b
     print(f"figure time (units, serial): {t_rest + new:.1f} s now vs {t_rest + former:.1f} s with the former rules: "

@@ -143,7 +143,7 @@ LADDER = {1: ((0.3, 16), (0.7, 32), (1.3, 64)),
 """Gauss--Hermite levels by rank: ``(s_max, q)``, q points per coordinate for runs of spread
 s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
 LATTICE_LADDER = {3: ((3.0, 14),),
-                  4: ((4.0, 16),),
+                  4: ((4.0, 17),),
                   5: ((2.0, 16), (3.0, 17)),
                   6: ((1.5, 16), (2.5, 17))}
 """Lattice levels for r = 3..6 after the Gauss--Hermite ones: ``(s_max, m)``, the rule of
