@@ -4,8 +4,9 @@ Runs the figure's n = 5 and n = 10 gradient-EM runs (same seeds, d = 5, eta = 0.
 engine step by step and, at a sample of iterations, compares the loss the figure records with
 the lattice engine of ``solvers.population`` at a budget of 2^23 evaluations (its own error
 estimate is printed next to it). Prints the relative difference per sampled iteration, the worst
-one, and the wall time of the grid steps; then the same runs with the former fixed Gauss--Hermite
-rules and the figure's other units, for the ratio of figure times measured in one run.
+one; then times the figure's runs (``gradient_em_batch``, best of 2, alternating) with the present
+ladder and with the former fixed Gauss--Hermite rules, and the figure's other units, for the ratio
+of figure times measured in one run.
 Asserts nothing.
 
 Run: ``python benchmarks/bench_fig1_accuracy.py [--n-iter 3000] [--n 5 10]`` (a few minutes).
@@ -32,12 +33,10 @@ def run(n, n_iter):
     weights = rng.dirichlet(np.ones(n))[None]
     means = rng.standard_normal((1, n, D))
     engine = GridEngine(means, Truth.standard(D))
-    worst, spent = 0.0, 0.0
+    worst = 0.0
     print(f"n = {n}: t, spread, L (figure's rule), relative difference to the fine lattice run, its relative error estimate")
     for t in range(n_iter + 1):
-        start = time.perf_counter()
         loss, grad, _, _ = engine(weights, means)
-        spent += time.perf_counter() - start
         if t in SAMPLE:
             fine = population.estimate(Mixture(weights[0], means[0]), ("loss",), engine="lattice", max_points=1 << 23)
             rel = abs(loss[0] - fine["loss"]) / fine["loss"]
@@ -45,11 +44,17 @@ def run(n, n_iter):
             s = np.max(np.linalg.norm(means[0][:, None] - means[0][None], axis=2))
             print(f"   {t:>5} {s:6.2f} {loss[0]:.12e} {rel:9.1e} {fine.errors['loss'] / fine['loss']:9.1e}", flush=True)
         means = means - ETA * grad
-    print(f"   worst relative difference {worst:.1e}; grid steps {spent:.1f} s; rules {engine.rule_counts()}")
-    start = time.perf_counter()
-    gradient_em_batch(weights, rng_means(n), ETA, n_iter, tol=0, order=FORMER_ORDER[n])
-    former = time.perf_counter() - start
-    print(f"   the same run with the former rule (Gauss-Hermite q={FORMER_ORDER[n]}^{min(n - 1, D)} at every step): {former:.1f} s")
+    print(f"   worst relative difference {worst:.1e}; rules {engine.rule_counts()}")
+    # the figure's own call, timed apart from the fine runs; former and present rules alternate
+    times = {"now": [], "former": []}
+    for _ in range(2):
+        for key, order in (("now", None), ("former", FORMER_ORDER[n])):
+            start = time.perf_counter()
+            gradient_em_batch(weights, rng_means(n), ETA, n_iter, tol=0, order=order)
+            times[key].append(time.perf_counter() - start)
+    spent, former = min(times["now"]), min(times["former"])
+    print(f"   gradient_em_batch, {n_iter} iterations (best of 2): {spent:.1f} s now vs {former:.1f} s with the former "
+          f"rule (Gauss-Hermite q={FORMER_ORDER[n]}^{min(n - 1, D)} at every step)")
     return spent, former
 
 
