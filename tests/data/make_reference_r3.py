@@ -31,7 +31,7 @@ def instance(k):
 
 
 def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     out = []
     for k in range(count):
         weights, means = instance(k)
