@@ -95,8 +95,9 @@ r       2^12       2^14       2^16       2^18       spread
 
 For r = 5 (xfd24 Figure 1, n = 10) the lattice of 2^18 points has relative loss errors of
 about 1e-7 at spread 2 to 4 (2^20: 1e-9); r = 5 and 6 are not calibrated further. The
-ladder is a compromise with the figure's time, so the n = 5 and n = 10 curves of
-``reproduce xfd24.fig1`` are not 1e-8 accurate everywhere (see the README).
+ladder is a compromise with the figure's time: the n = 5 curve of ``reproduce xfd24.fig1``
+is within 4e-9 of a finer rule on the sampled iterations, the n = 10 curve only within 7e-6
+(``benchmarks/bench_fig1_accuracy.py``; see the README).
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
