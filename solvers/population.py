@@ -506,7 +506,7 @@ def _lattice(mix, reduction, split, quantities, rtol, seed, max_points):
             values[q] = float(mean) if mean.ndim == 0 else mean
             se = float(np.max(stack.std(axis=0, ddof=1), initial=0.0)) / np.sqrt(LATTICE_SHIFTS)
             magnitude = float(np.max(np.abs(mean), initial=0.0))
-            errors[q] = LATTICE_ERROR_FACTOR * se + 64 * _EPS * magnitude + tail
+            errors[q] = float(LATTICE_ERROR_FACTOR * se + 64 * _EPS * magnitude + tail)
         done = all(errors[q] <= rtol * max(float(np.max(np.abs(values[q]), initial=0.0)), _EPS) for q in quantities)
         # next: the largest level the remaining budget affords (the first level is a pilot)
         affordable = [k for k in range(m + 1, rules.MAX_LOG2_POINTS + 1) if spent + LATTICE_SHIFTS * (1 << k) <= max_points]

@@ -87,6 +87,17 @@ def test_lattice_rule_integrates_gaussian_moments():
         assert np.max(np.abs(W @ Y)) < 1e-14
 
 
+@pytest.mark.parametrize("means", [[[1.0], [-0.5], [0.3]], [[1.0, 0.2], [-0.5, 0.4], [0.3, -0.8]]])
+def test_lattice_engine_at_ranks_one_and_two(means):
+    """engine="lattice" also runs at r' = 1, 2 and agrees with the adaptive cubature within both estimates."""
+    mix = Mixture([0.2, 0.3, 0.5], means)
+    lat, quad = population.estimate(mix, CHECKED, engine="lattice"), population.estimate(mix, CHECKED)
+    assert lat.engine == "lattice" and lat.detail["rank"] == len(means[0])
+    for q in CHECKED:
+        assert float(np.max(np.abs(np.asarray(lat[q]) - np.asarray(quad[q])))) <= lat.errors[q] + quad.errors[q]
+        assert isinstance(lat.errors[q], float)
+
+
 def _covered(est, values, quantities=CHECKED, slack=0.0):
     return all(float(np.max(np.abs(np.asarray(est[q]) - np.asarray(values[q])))) <= est.errors[q] + slack
                for q in quantities)
