@@ -147,8 +147,16 @@ def point_values(weights, coords, Y, need, stable_loss) -> dict[str, np.ndarray]
 
 
 def block_sums(weights, coords, Y, W, need, stable_loss) -> dict[str, np.ndarray]:
-    """Weighted sums ``sum_p W_p f(y_p)`` of the reduced integrands over one block of nodes."""
-    return {key: np.tensordot(W, val, axes=(0, 0)) for key, val in point_values(weights, coords, Y, need, stable_loss).items()}
+    r"""Weighted sums ``sum_p W_p f(y_p)`` of the reduced integrands over one block of nodes.
+
+    :math:`\sum_p W_p\psi_i(y_p)y_p` is one matrix product (the (P, n, r) products are not formed).
+    """
+    direct = need - {"psi_y"} | ({"psi"} if "psi_y" in need else set())
+    vals = point_values(weights, coords, Y, direct, stable_loss)
+    out = {key: np.tensordot(W, vals[key], axes=(0, 0)) for key in need if key != "psi_y"}
+    if "psi_y" in need:
+        out["psi_y"] = vals["psi"].T @ (W[:, None] * Y)
+    return out
 
 
 def assemble(quantities, sums, weights, reduction, stable_loss) -> dict:

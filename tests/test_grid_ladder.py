@@ -31,17 +31,18 @@ def _agree(ladder_out, default_out, loss_rtol=1e-11):
 
 
 # spreads at and just below each ladder threshold, where a cheap level is at its worst
-THRESHOLDS = sorted({s for steps in LADDER.values() for s, _ in steps})
+THRESHOLDS = sorted({s for r, steps in LADDER.items() if r <= 3 for s, _ in steps})
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10_000), r=st.sampled_from(sorted(LADDER)), extra=st.integers(0, 2),
+@given(seed=st.integers(0, 10_000), r=st.sampled_from([1, 2, 3]), extra=st.integers(0, 2),
        threshold=st.sampled_from(THRESHOLDS), below=st.floats(1e-9, 0.05), shift=st.floats(0.0, 1.5))
 @example(seed=0, r=2, extra=0, threshold=2.1, below=1e-9, shift=0.0)
 @example(seed=1, r=2, extra=1, threshold=0.4, below=1e-9, shift=1.5)
 @example(seed=2, r=1, extra=0, threshold=1.3, below=1e-9, shift=0.0)
 @example(seed=3, r=3, extra=1, threshold=0.3, below=1e-9, shift=1.0)
 @example(seed=0, r=3, extra=0, threshold=0.2, below=0.03125, shift=0.0)
+@example(seed=0, r=3, extra=0, threshold=0.4, below=0.03125, shift=0.5)  # a 2^12 lattice level was 1e-10 off
 def test_ladder_agrees_with_default_rule_at_the_thresholds(seed, r, extra, threshold, below, shift):
     n = max(2, r) + extra  # n >= r, so the means span r dimensions
     weights, C = _state(seed, r, n, threshold * (1 - below), shift)
@@ -181,4 +182,4 @@ def test_integration_rank_above_the_limit_is_refused_by_name():
     with pytest.raises(ValueError, match=r"engine: the grid engine supports an integration rank <= 6, got 7"):
         gradient_em(np.full(8, 1 / 8), means, 0.7, 1)
     seven = means[:7, :7]  # 7 means: their differences span 6 dimensions, accepted
-    assert GridEngine(seven[None], Truth.standard(7)).rule_names(np.full((1, 7), 1 / 7), seven[None])[0].endswith("^6")
+    assert GridEngine(seven[None], Truth.standard(7)).rule_names(np.full((1, 7), 1 / 7), seven[None])[0].endswith("(6-D)")

@@ -202,14 +202,20 @@ def test_engine_argument_errors():
         population.estimate(mix, ("hessian",), engine="monte-carlo", rng=np.random.default_rng(0), n_samples=5)
 
 
-def test_qmc_engine_for_rank_above_three_reports_error():
+@pytest.mark.parametrize("engine", ["quadrature", "qmc"])
+def test_engines_for_rank_above_three_report_error(engine):
+    """Five means spanning 5 dimensions differ in 4: the default runs the lattice rule there."""
     mix = random_mixture(5, 5, 6, 5, scale=1.5)
-    est = population.estimate(mix, ("loss", "gradient", "psi_tilde_sq"))
-    assert est.engine == "qmc" and "QMC" in est.detail["method"]
+    est = population.estimate(mix, ("loss", "gradient", "psi_tilde_sq"), engine=engine)
+    if engine == "quadrature":
+        assert est.engine == "lattice" and "lattice" in est.detail["method"]
+    else:
+        assert est.engine == "qmc" and "QMC" in est.detail["method"]
+    assert est.detail["rank"] == 4
     mc = population.estimate(mix, engine="monte-carlo", rng=np.random.default_rng(0), n_samples=200_000)
     assert abs(est["loss"] - mc["loss"]) <= 5 * (mc.errors["loss"] + est.errors["loss"])
     assert est.errors["loss"] < 1e-3
-    again = population.estimate(mix, ("loss",))
+    again = population.estimate(mix, ("loss", "gradient", "psi_tilde_sq"), engine=engine)
     assert again["loss"] == est["loss"]
 
 

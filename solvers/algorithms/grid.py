@@ -38,8 +38,9 @@ as a much larger composite rule while s is small. At every step each run takes
 the first level of :data:`LADDER` (for its integration rank) with :math:`s \le s_{max}`, else the default
 rule: composite Gauss--Legendre (:data:`PANEL_RULE`) on :math:`[-T, T]^r` with the
 density folded into the weights for r <= 2 (T: :func:`solvers.quadrature.box_half_width`
-of the run's start, rounded up to an integer), Gauss--Hermite
-(:data:`DEFAULT_ORDER`) for r >= 3. The level depends on the run alone, so a run
+of the run's start, rounded up to an integer), the lattice rule of :mod:`solvers.rules`
+with :data:`DEFAULT_LATTICE` points for r >= 3. For r >= 3 the levels are Gauss--Hermite
+while the means are close (:data:`LADDER`), then lattice rules (:data:`LATTICE_LADDER`). The level depends on the run alone, so a run
 gets the same rule alone or in a batch; the trajectories record how many steps of
 each run used which rule (``rule_counts``). Over a gradient-EM run from :math:`\mu_i(0)\sim N(0, I)`
 the spread shrinks, and most steps use 256--1024 points instead of 36,864 (r = 2).
@@ -56,7 +57,7 @@ levels in use and over cache-sized blocks of points).
 
 Accuracy
 --------
-Default rules, measured against the adaptive engine of :mod:`solvers.population`
+Earlier default rules (r >= 3 then used Gauss--Hermite), measured against the adaptive engine of :mod:`solvers.population`
 (loss and gradient, max abs difference, 3 random mixtures each, n = 3):
 
 ======  ===============================  =========  =========  =========  =========
@@ -80,6 +81,23 @@ r       rule (nodes)                     s<=0.6     s<=1       s<=1.5     s<=2  
 4       Gauss-Hermite q=10 (10^4)        9e-13      5e-11      7e-8       2e-5       5e-4
 5       Gauss-Hermite q=8 (32768)        2e-11      1e-8       9e-5       6e-6       4e-4
 ======  ===============================  =========  =========  =========  =========  =========
+
+The r >= 3 rules (lattice rules of 2^m points, shift 0, artanh map; worst error as above over
+40 random states per n = r + 1, r + 3 and 0.25-wide spread bin up to 2.75, against a randomly
+shifted lattice of 2^20 points; ``benchmarks/calibrate_grid.py --rank 3 4``):
+
+======  =========  =========  =========  =========  =========
+r       2^12       2^14       2^16       2^18       spread
+======  =========  =========  =========  =========  =========
+3       2e-9       8e-13      9e-15      2e-15      <= 3.25
+4       3e-5       5e-6       2e-8       8e-14      <= 2.75
+======  =========  =========  =========  =========  =========
+
+For r = 5 (xfd24 Figure 1, n = 10) the lattice of 2^18 points has relative loss errors of
+about 1e-7 at spread 2 to 4 (2^20: 1e-9); r = 5 and 6 are not calibrated further. The
+ladder is a compromise with the figure's time: the n = 5 curve of ``reproduce xfd24.fig1``
+is within 4e-9 of a finer rule on the sampled iterations, the n = 10 curve only within 7e-6
+(``benchmarks/bench_fig1_accuracy.py``; see the README).
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
@@ -111,16 +129,28 @@ from .._integrands import STABLE_LOSS_MU_MAX
 from ..estep import logsumexp_rows, softmax_lse
 from ..quadrature import box_half_width, gaussian_panel_rule
 from ..reduction import split_common_shift
+from ..rules import fixed_lattice_rule
 
 DEFAULT_ORDER = {1: 64, 2: 40, 3: 16, 4: 10, 5: 8, 6: 6}
-"""Gauss--Hermite points per coordinate (used for r >= 3)."""
+"""Gauss--Hermite points per coordinate of the earlier r >= 3 default rules (kept for comparisons)."""
 PANEL_RULE = {1: (40, 12), 2: (24, 8)}
 """Composite Gauss--Legendre (panels, points per panel) on [-T, T] per coordinate (used for r <= 2)."""
 LADDER = {1: ((0.3, 16), (0.7, 32), (1.3, 64)),
           2: ((0.4, 16), (0.8, 32), (1.3, 64), (1.7, 96), (2.1, 128)),
-          3: ((0.1, 8), (0.2, 10), (0.3, 12))}
-"""Cheaper levels by rank: ``(s_max, q)``, Gauss--Hermite with q points per coordinate for
-runs of spread s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
+          3: ((0.1, 8), (0.2, 10), (0.3, 12)),
+          4: ((0.3, 8), (1.0, 10)),
+          5: ((0.3, 6), (1.0, 8)),
+          6: ((0.3, 5), (0.6, 6))}
+"""Gauss--Hermite levels by rank: ``(s_max, q)``, q points per coordinate for runs of spread
+s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
+LATTICE_LADDER = {3: ((3.0, 14),),
+                  4: ((4.0, 17),),
+                  5: ((2.0, 16), (3.0, 17)),
+                  6: ((1.5, 16), (2.5, 17))}
+"""Lattice levels for r = 3..6 after the Gauss--Hermite ones: ``(s_max, m)``, the rule of
+:mod:`solvers.rules` with 2^m points (shift 0) for runs of spread s <= s_max."""
+DEFAULT_LATTICE = {3: 16, 4: 18, 5: 18, 6: 18}
+"""log2 points of the r >= 3 default rule (spread beyond the last level)."""
 MAX_RANK = 6
 BLOCK_ENTRIES = 1 << 17  # B * n * P_block entries per block (cache-sized)
 
@@ -148,6 +178,11 @@ def hermite_rule(r: int, q: int):
     r"""Tensor Gauss--Hermite rule for :math:`N(0, I_r)`: nodes (q^r, r), weights (q^r,) summing to 1."""
     x, w = np.polynomial.hermite_e.hermegauss(q)
     return _tensor_rule(x, w / w.sum(), r)
+
+
+def lattice_name(rank: int, log2_points: int) -> str:
+    """The name ``rule_counts`` gives the lattice rule with ``2**log2_points`` points in ``rank`` dimensions."""
+    return f"lattice 2^{log2_points} ({rank}-D)"
 
 
 def span_bases(means: np.ndarray, truth_means: np.ndarray, rtol: float = 1e-12):
@@ -255,17 +290,24 @@ class GridEngine:
             if self.order is not None or rank == 0:
                 parts.append(self._rule(rank, 0, 0)[0])
                 continue
-            cheap = ", ".join(f"q={q} for s <= {s_max:g}" for s_max, q in self._steps(rank))
             if rank in PANEL_RULE:
+                cheap = ", ".join(f"q={q} for s <= {s_max:g}" for s_max, _, q in self._steps(rank))
                 panels, q = PANEL_RULE[rank]
                 top = f"composite Gauss-Legendre {panels}x{q} on [-T, T]^{rank}, T = {box}"
+                parts.append(f"Gauss-Hermite {cheap}, else {top}" if cheap else top)
             else:
-                top = f"Gauss-Hermite q={DEFAULT_ORDER[rank]}^{rank}"
-            parts.append(f"Gauss-Hermite {cheap}, else {top}" if cheap else top)
+                cheap = ", ".join(("Gauss-Hermite q=" if kind == "gh" else "lattice 2^") + f"{size} for s <= {s_max:g}"
+                                  for s_max, kind, size in self._steps(rank))
+                top = lattice_name(rank, DEFAULT_LATTICE[rank])
+                parts.append(f"{cheap}, else {top}" if cheap else top)
         return f"grid ({where}, rank {'/'.join(map(str, ranks))} at the start; {'; '.join(parts)}; s = spread of the means)"
 
     def _steps(self, rank):
-        return LADDER.get(rank, ()) if self.ladder else ()
+        """The levels at ``rank``: ``(s_max, kind, size)``, kind "gh" (q) or "lattice" (m)."""
+        if not self.ladder:
+            return ()
+        return (tuple((s_max, "gh", q) for s_max, q in LADDER.get(rank, ()))
+                + tuple((s_max, "lattice", m) for s_max, m in LATTICE_LADDER.get(rank, ())))
 
     def _rule(self, rank, k, box):
         """``(name, (nodes, weights))`` of level k at ``rank`` (the default rule on box ``box`` when k is past the ladder)."""
@@ -275,13 +317,15 @@ class GridEngine:
             return f"Gauss-Hermite q={self.order}^{rank}", hermite_rule(rank, self.order)
         steps = self._steps(rank)
         if k < len(steps):
-            q = steps[k][1]
-            return f"Gauss-Hermite q={q}^{rank}", hermite_rule(rank, q)
-        if rank in PANEL_RULE:
-            panels, q = PANEL_RULE[rank]
-            T = float(self.half_widths[box])
-            return f"composite Gauss-Legendre {panels}x{q} on [-{T:g}, {T:g}]^{rank}", panel_rule(rank, panels, q, T)
-        return f"Gauss-Hermite q={DEFAULT_ORDER[rank]}^{rank}", hermite_rule(rank, DEFAULT_ORDER[rank])
+            _, kind, size = steps[k]
+            if kind == "lattice":
+                return lattice_name(rank, size), fixed_lattice_rule(rank, size)
+            return f"Gauss-Hermite q={size}^{rank}", hermite_rule(rank, size)
+        if rank not in PANEL_RULE:
+            return lattice_name(rank, DEFAULT_LATTICE[rank]), fixed_lattice_rule(rank, DEFAULT_LATTICE[rank])
+        panels, q = PANEL_RULE[rank]
+        T = float(self.half_widths[box])
+        return f"composite Gauss-Legendre {panels}x{q} on [-{T:g}, {T:g}]^{rank}", panel_rule(rank, panels, q, T)
 
     def _ranks(self, weights, C):
         """Per run: the basis (B, r, r) whose first columns span the integration, the ranks, |e|^2."""
@@ -300,7 +344,7 @@ class GridEngine:
             at = ranks == rank
             steps = self._steps(int(rank)) if rank else ()
             if steps:
-                keys[at, 1] = np.searchsorted([t for t, _ in steps], s[at], side="left")
+                keys[at, 1] = np.searchsorted([step[0] for step in steps], s[at], side="left")
             on_box = at & (keys[:, 1] == len(steps)) & (int(rank) in PANEL_RULE) & (self.order is None)
             keys[on_box, 2] = self.box_index[on_box]
         return keys, V, shift_sq

@@ -8,10 +8,10 @@ each (right). The paper does not state the initialization; we draw
 :math:`\mu_i(0)\sim N(0, I_d)` i.i.d. The paper estimates the gradient by Monte Carlo
 (3.5e5 samples); we use the population ``"grid"`` engine (deterministic). It integrates
 on the span of the mean differences: 1 dimension for n = 2, 2 for the n = 3 panel
-(relative error ~1e-13), 4 and 5 for n = 5 and n = 10 (tensor Gauss--Hermite, 10 and 8
-points per coordinate: relative error up to ~5e-4 while the spread of the means is
-1.5--4, the first tens of iterations, below 1e-8 once it is under 1 and 1e-11 under 0.6; see
-:mod:`solvers.algorithms.grid`).
+(relative error ~1e-13), 4 and 5 for n = 5 and n = 10 (Gauss--Hermite while the means are
+close, lattice rules of :mod:`solvers.rules` while they are spread: relative error of L at
+most 4e-9 for n = 5 and up to ~7e-6 for n = 10 while the spread is 1--2, measured by
+``benchmarks/bench_fig1_accuracy.py``; see :mod:`solvers.algorithms.grid`).
 
 Figure 2 left: :math:`\|\nabla L(\mu(0))\|` at the Theorem 7 start
 :math:`\mu_1 = c\sqrt d e_1, \mu_2 = -c\sqrt d e_1, \mu_3 = 0` (n = 3, equal weights)

@@ -1,0 +1,86 @@
+"""Accuracy of the loss curves of ``reproduce xfd24.fig1`` for n = 5 and n = 10 (integration ranks 4 and 5).
+
+Runs the figure's n = 5 and n = 10 gradient-EM runs (same seeds, d = 5, eta = 0.7) on the grid
+engine step by step and, at a sample of iterations, compares the loss the figure records with
+the lattice engine of ``solvers.population`` at a budget of 2^23 evaluations (its own error
+estimate is printed next to it). Prints the relative difference per sampled iteration, the worst
+one; then times the figure's runs (``gradient_em_batch``, best of 2, alternating) with the present
+ladder and with the former fixed Gauss--Hermite rules, and the figure's other units, for the ratio
+of figure times measured in one run.
+Asserts nothing.
+
+Run: ``python benchmarks/bench_fig1_accuracy.py [--n-iter 3000] [--n 5 10]`` (a few minutes).
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from solvers import Mixture, population
+from solvers.algorithms import Truth, gradient_em_batch
+from solvers.algorithms.grid import GridEngine
+from verify.reproduce._common import unit_rng
+from verify.reproduce.xfd24 import D, ETA, fig1_unit
+
+SAMPLE = (0, 2, 10, 50, 200, 1000, 3000)
+FORMER_ORDER = {5: 10, 10: 8}
+"""Gauss--Hermite points per coordinate that the runs used before the r >= 3 ladder (ranks 4 and 5)."""
+
+
+def run(n, n_iter):
+    rng = unit_rng(0, 1, n)  # as verify.reproduce.xfd24.fig1_unit, seed 0
+    weights = rng.dirichlet(np.ones(n))[None]
+    means = rng.standard_normal((1, n, D))
+    engine = GridEngine(means, Truth.standard(D))
+    worst = 0.0
+    print(f"n = {n}: t, spread, L (figure's rule), relative difference to the fine lattice run, its relative error estimate")
+    for t in range(n_iter + 1):
+        loss, grad, _, _ = engine(weights, means)
+        if t in SAMPLE:
+            fine = population.estimate(Mixture(weights[0], means[0]), ("loss",), engine="lattice", max_points=1 << 23)
+            rel = abs(loss[0] - fine["loss"]) / fine["loss"]
+            worst = max(worst, rel)
+            s = np.max(np.linalg.norm(means[0][:, None] - means[0][None], axis=2))
+            print(f"   {t:>5} {s:6.2f} {loss[0]:.12e} {rel:9.1e} {fine.errors['loss'] / fine['loss']:9.1e}", flush=True)
+        means = means - ETA * grad
+    print(f"   worst relative difference {worst:.1e}; rules {engine.rule_counts()}")
+    # the figure's own call, timed apart from the fine runs; former and present rules alternate
+    times = {"now": [], "former": []}
+    for _ in range(2):
+        for key, order in (("now", None), ("former", FORMER_ORDER[n])):
+            start = time.perf_counter()
+            gradient_em_batch(weights, rng_means(n), ETA, n_iter, tol=0, order=order)
+            times[key].append(time.perf_counter() - start)
+    spent, former = min(times["now"]), min(times["former"])
+    print(f"   gradient_em_batch, {n_iter} iterations (best of 2): {spent:.1f} s now vs {former:.1f} s with the former "
+          f"rule (Gauss-Hermite q={FORMER_ORDER[n]}^{min(n - 1, D)} at every step)")
+    return spent, former
+
+
+def rng_means(n):
+    rng = unit_rng(0, 1, n)
+    rng.dirichlet(np.ones(n))
+    return rng.standard_normal((1, n, D))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-iter", type=int, default=3000)
+    parser.add_argument("--n", type=int, nargs="+", default=[5, 10], choices=[5, 10])
+    args = parser.parse_args()
+    start = time.perf_counter()
+    rest = [fig1_unit(("convergence", 0, 2, args.n_iter))]
+    rest += [fig1_unit(("weights", 0, c, 4, args.n_iter)) for c in range(3)]
+    t_rest = time.perf_counter() - start
+    print(f"the figure's other units (n = 2, the three n = 3 panels): {t_rest:.1f} s")
+    new = former = 0.0
+    for n in args.n:
+        a, b = run(n, args.n_iter)
+        new, former = new + a, former + b
+    print(f"figure time (units, serial): {t_rest + new:.1f} s now vs {t_rest + former:.1f} s with the former rules: "
+          f"ratio {(t_rest + new) / (t_rest + former):.2f} (target <= 2)")
+
+
+if __name__ == "__main__":
+    main()
