@@ -12,6 +12,7 @@ import numpy as np
 
 from . import sample
 from ._validation import data_matrix, generator, mean_scale, positive_int
+from .estimates import PopulationEstimate, check_quantities
 from .mixture import Mixture
 
 MC_QUANTITIES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
@@ -67,7 +68,6 @@ def estimate(mix: Mixture, rng=None, n_samples=None, quantities=MC_QUANTITIES, X
         ``errors`` are standard errors (max over components for arrays), from
         the sample variance computed in a numerically stable (merged two-pass) form.
     """
-    from .population import PopulationEstimate, check_quantities
 
     quantities = check_quantities(quantities)
     mean_scale(mix, "monte-carlo")

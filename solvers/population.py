@@ -79,6 +79,8 @@ from scipy.integrate import cubature
 
 from ._integrands import QUANTITIES, STABLE_LOSS_MU_MAX, assemble, block_sums, loss_offset, needed_sums, point_values
 from ._validation import mean_scale, nonnegative_int, positive_float
+from .estimates import PopulationEstimate, check_quantities
+from .kernels import grid_moments
 from .mixture import Mixture
 from .reduction import Reduction, reduce, split_common_shift
 
@@ -89,49 +91,6 @@ _EPS = np.finfo(float).eps
 
 class QuadratureWarning(UserWarning):
     """The adaptive rule hit its point budget before two levels agreed to ``rtol``."""
-
-
-@dataclass(frozen=True)
-class PopulationEstimate:
-    """Population quantities with absolute error estimates.
-
-    Attributes
-    ----------
-    values : dict
-        Quantity name -> float or ndarray.
-    errors : dict
-        Quantity name -> absolute error estimate (max-norm for arrays).
-    engine : str
-        Engine that produced the values.
-    detail : dict
-        Method description, rank, points, levels, convergence flag.
-    """
-
-    values: dict
-    errors: dict
-    engine: str
-    detail: dict = field(default_factory=dict)
-
-    def __getitem__(self, name):
-        return self.values[name]
-
-    def relative_error(self, name) -> float:
-        """``errors[name] / max|values[name]|`` (inf when the value is 0 and the error is not)."""
-        scale = float(np.max(np.abs(self.values[name])))
-        err = self.errors[name]
-        if scale == 0:
-            return 0.0 if err == 0 else float("inf")
-        return err / scale
-
-
-def check_quantities(quantities) -> tuple[str, ...]:
-    if isinstance(quantities, str):
-        quantities = (quantities,)
-    quantities = tuple(quantities)
-    unknown = [q for q in quantities if q not in QUANTITIES]
-    if unknown or not quantities:
-        raise ValueError(f"quantities: expected a non-empty subset of {QUANTITIES}, got {quantities!r}")
-    return quantities
 
 
 def estimate(
@@ -511,8 +470,6 @@ def _lattice(mix, reduction, split, quantities, rtol, seed, max_points):
             Y, W, dropped = rules.lattice_rule(r, m, shift)
             if need <= {"loss", "psi", "psi_y"}:
                 # the grid engine's batched kernel: loss, E psi and E[psi y] in one pass
-                from .algorithms.grid import grid_moments
-
                 lg, psi, psi_y = grid_moments(weights[None], split.coords[None], Y[None], W[None])
                 sums = {"psi": psi[0], "psi_y": psi_y[0]}
                 replicates.append(split.assemble(quantities, sums, weights, reduction, stable, reduced_loss=float(lg[0])))

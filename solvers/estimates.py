@@ -1,0 +1,56 @@
+"""Population estimates: the result type every population engine returns, and the quantity names.
+
+At the bottom of :mod:`solvers` (imported by :mod:`solvers.population` and
+:mod:`solvers.montecarlo`, importing neither).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._integrands import QUANTITIES
+
+
+@dataclass(frozen=True)
+class PopulationEstimate:
+    """Population quantities with absolute error estimates.
+
+    Attributes
+    ----------
+    values : dict
+        Quantity name -> float or ndarray.
+    errors : dict
+        Quantity name -> absolute error estimate (max-norm for arrays).
+    engine : str
+        Engine that produced the values.
+    detail : dict
+        Method description, rank, points, levels, convergence flag.
+    """
+
+    values: dict
+    errors: dict
+    engine: str
+    detail: dict = field(default_factory=dict)
+
+    def __getitem__(self, name):
+        return self.values[name]
+
+    def relative_error(self, name) -> float:
+        """``errors[name] / max|values[name]|`` (inf when the value is 0 and the error is not)."""
+        scale = float(np.max(np.abs(self.values[name])))
+        err = self.errors[name]
+        if scale == 0:
+            return 0.0 if err == 0 else float("inf")
+        return err / scale
+
+
+def check_quantities(quantities) -> tuple[str, ...]:
+    if isinstance(quantities, str):
+        quantities = (quantities,)
+    quantities = tuple(quantities)
+    unknown = [q for q in quantities if q not in QUANTITIES]
+    if unknown or not quantities:
+        raise ValueError(f"quantities: expected a non-empty subset of {QUANTITIES}, got {quantities!r}")
+    return quantities
