@@ -56,6 +56,7 @@ def test_verdict_never_claims_more_than_error_allows(m, e):
 
 @given(a=st.floats(-5, 5), ea=st.floats(0, 1e-3), b=st.floats(0.5, 5), eb=st.floats(0, 1e-3),
        da=st.floats(-1, 1), db=st.floats(-1, 1))
+@example(a=0.0, ea=5e-324, b=1.4375, eb=0.0, da=1.0, db=0.0)  # subnormal error: rounding at underflow
 def test_approx_bounds_contain_perturbed_values(a, ea, b, eb, da, db):
     x, y = Approx(a, ea), Approx(b, eb)
     xa, yb = a + da * ea, b + db * eb

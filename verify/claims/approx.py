@@ -4,7 +4,7 @@ An :class:`Approx` is a float ``value`` with a bound ``error`` on
 ``|value - exact|``. Arithmetic propagates the bound (first-order terms plus
 the second-order product term, so products and quotients are rigorous given
 rigorous inputs) and adds the float64 rounding of the operation,
-``4 eps |result|``:
+``4 eps |result|`` plus two units of the smallest subnormal (underflow):
 
 .. math::
    e(a \pm b) = e_a + e_b, \quad
@@ -27,8 +27,11 @@ import numpy as np
 _EPS = 2.220446049250313e-16
 
 
+_UNDERFLOW = 2.0 ** -1073  # two units of the smallest subnormal: absolute rounding near zero
+
+
 def _round(x: float) -> float:
-    return 4 * _EPS * abs(x)
+    return 4 * _EPS * abs(x) + _UNDERFLOW
 
 
 class Approx:
@@ -82,7 +85,8 @@ class Approx:
         if o.error >= b:
             return Approx(self.value / o.value if o.value else math.inf, math.inf)
         v = self.value / o.value
-        e = (abs(self.value) * o.error + b * self.error) / (b * (b - o.error))
+        scale = b * (b - o.error)
+        e = (abs(self.value) * o.error + b * self.error) / scale if scale > 0 else math.inf
         return Approx(v, e + _round(v))
 
     def __rtruediv__(self, other):
@@ -105,43 +109,47 @@ def _is_ball(a) -> bool:
     return type(a).__name__ == "arb"
 
 
-def exp(a):
-    """:math:`e^a` with its error bound; a numpy array gives ``np.exp`` (the batched search path),
-    an Arb ball its enclosure (the certified path)."""
-    if isinstance(a, np.ndarray):
-        return np.exp(a)
-    if _is_ball(a):
-        return a.exp()
-    a = Approx.lift(a)
+def _elementary(name: str, on_approx):
+    """The function ``name`` on the three paths: numpy arrays (the batched search), Arb balls
+    (certification, their own method), and Approx values (``on_approx``, with its error bound)."""
+
+    def fn(a):
+        if isinstance(a, np.ndarray):
+            return getattr(np, name)(a)
+        if _is_ball(a):
+            return getattr(a, name)()
+        return on_approx(Approx.lift(a))
+
+    fn.__name__ = name
+    return fn
+
+
+def _exp(a: Approx) -> Approx:
     v = math.exp(a.value)
     e = v * math.expm1(a.error) if a.error < 700 else math.inf
     return Approx(v, e + _round(v))
 
 
-def sqrt(a):
-    r""":math:`\sqrt a` with its error bound; a numpy array gives ``np.sqrt``."""
-    if isinstance(a, np.ndarray):
-        return np.sqrt(a)
-    if _is_ball(a):
-        return a.sqrt()
-    a = Approx.lift(a)
+def _sqrt(a: Approx) -> Approx:
     if a.value < 0:
         return Approx(0.0, math.inf) if a.value + a.error < 0 else Approx(0.0, math.sqrt(a.error))
     v = math.sqrt(a.value)
     return Approx(v, v - math.sqrt(max(a.value - a.error, 0.0)) + _round(v))
 
 
-def log(a):
-    r""":math:`\log a` with its error bound; a numpy array gives ``np.log``."""
-    if isinstance(a, np.ndarray):
-        return np.log(a)
-    if _is_ball(a):
-        return a.log()
-    a = Approx.lift(a)
+def _log(a: Approx) -> Approx:
     if a.error >= a.value:
         return Approx(math.log(a.value) if a.value > 0 else -math.inf, math.inf)
     v = math.log(a.value)
     return Approx(v, -math.log1p(-a.error / a.value) + _round(v))
+
+
+exp = _elementary("exp", _exp)
+exp.__doc__ = r""":math:`e^a`: with its error bound for an Approx, ``np.exp`` for an array, the enclosure of a ball."""
+sqrt = _elementary("sqrt", _sqrt)
+sqrt.__doc__ = r""":math:`\sqrt a`: with its error bound for an Approx, ``np.sqrt`` for an array, the enclosure of a ball."""
+log = _elementary("log", _log)
+log.__doc__ = r""":math:`\log a`: with its error bound for an Approx, ``np.log`` for an array, the enclosure of a ball."""
 
 
 def amax(values) -> Approx:
