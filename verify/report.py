@@ -166,7 +166,9 @@ def constant_text(c) -> str:
     op = "<=" if const["best"] == "min" else ">="
     paper = float(const["paper"])
     if search is None:
-        return f"{op} {value:.4g} (instances, no search) vs {const['name']}"
+        family = (c.get("worst_instance") or {}).get("family")
+        how = "dense grid" if family == "grid" else "instances, no search"
+        return f"{op} {value:.4g} ({how}) vs {const['name']}"
     slack = paper / value if const["best"] == "min" else value / paper
     tag = "certified" if (search.get("certified") or {}).get("verdict") == "CERTIFIED" else (
         "confirmed" if search.get("confirmed") else "float64")
