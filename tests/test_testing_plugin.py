@@ -107,11 +107,11 @@ def test_a_broken_user_step_fails_with_the_documented_message(pytester):
 
 
 def test_the_plugin_loads_from_a_conftest(pytester):
-    if not _plugin_args():
-        pytest.skip("the installed entry point loads the plugin already (a second registration is an error)")
+    """Without the installed entry point (blocked by its name when installed), a conftest line loads it."""
     pytester.makeconftest(f"pytest_plugins = [{PLUGIN!r}]")
     pytester.makepyfile(test_user="def test_it(overmix_mixture):\n    assert overmix_mixture.d == 2\n")
-    pytester.runpytest("-q").assert_outcomes(passed=1)
+    block = [] if _plugin_args() else ["-p", "no:overmix"]
+    pytester.runpytest(*block, "-q").assert_outcomes(passed=1)
 
 
 def test_the_ci_profile_is_loaded_under_ci(pytester, monkeypatch):
