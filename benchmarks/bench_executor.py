@@ -1,4 +1,4 @@
-"""Executor benchmark (issue 7). Prints ratios measured in one run; asserts nothing.
+"""Executor benchmark. Prints ratios measured in one run; asserts nothing.
 
 Run: ``python benchmarks/bench_executor.py [--instances 2000] [--workers 2] [--mpmath 100]``
 

@@ -1,4 +1,4 @@
-"""Foundation benchmarks (issue 2). Prints ratios measured in one run; asserts nothing.
+"""Foundation benchmarks. Prints ratios measured in one run; asserts nothing.
 
 Run: ``python benchmarks/bench_foundation.py``
 

@@ -1,6 +1,6 @@
 """Timings of :func:`verify.reference.quantities` (run: ``python -m verify.reference._bench``).
 
-Targets (issue 2): ``r = 1`` under 0.5 s and ``r = 2`` under 10 s at 30 digits
+Targets: ``r = 1`` under 0.5 s and ``r = 2`` under 10 s at 30 digits
 for ``n <= 4``, for loss + gradient + psi_tilde_sq + responsibility_means
 together. Each case is timed in one process (Gauss–Legendre rules computed by earlier
 cases are reused from the module cache) and printed with the number of
