@@ -170,8 +170,3 @@ def norm(components) -> Approx:
     for c in components:
         total = total + Approx.lift(c) * Approx.lift(c)
     return sqrt(total)
-
-
-def value_error(x) -> tuple[float, float]:
-    x = Approx.lift(x)
-    return x.value, x.error
