@@ -183,3 +183,31 @@ def test_integration_rank_above_the_limit_is_refused_by_name():
         gradient_em(np.full(8, 1 / 8), means, 0.7, 1)
     seven = means[:7, :7]  # 7 means: their differences span 6 dimensions, accepted
     assert GridEngine(seven[None], Truth.standard(7)).rule_names(np.full((1, 7), 1 / 7), seven[None])[0].endswith("(6-D)")
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), spread_to=st.floats(1.0, 15.0))
+@example(seed=3, spread_to=15.0)  # 6e-5 of loss error at spread 15 (measured against the adaptive engine)
+def test_loss_errors_cover_the_distance_to_the_adaptive_engine(seed, spread_to):
+    """The grid engine's loss error estimate (comparison with a rule refined twice) covers its
+    distance to the adaptive engine (whose own error is added); trajectories carry it."""
+    from solvers import Mixture, population
+
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(1, 3, 2))
+    M *= spread_to / spread(M)[0]
+    W = rng.dirichlet(np.ones(3))[None]
+    engine = GridEngine(M, Truth.standard(2))
+    loss, error = engine(W, M)[0][0], engine.loss_errors(W, M)[0]
+    ref = population.estimate(Mixture(W[0], M[0]), ("loss",))
+    assert abs(loss - ref["loss"]) <= error + ref.errors["loss"]
+
+
+def test_trajectories_carry_the_final_loss_error():
+    from solvers.algorithms import gradient_em
+
+    tr = gradient_em(np.array([0.2, 0.3, 0.5]), np.random.default_rng(0).normal(size=(3, 2)), 0.7, 20, tol=0)
+    assert tr.loss_error is not None and 0 <= tr.loss_error < 1e-10
+    sample = gradient_em(np.array([0.5, 0.5]), np.array([[1.0], [-1.0]]), 0.5, 3, tol=0, engine="sample",
+                         X=np.random.default_rng(1).normal(size=(50, 1)))
+    assert sample.loss_error is None

@@ -65,6 +65,10 @@ class BatchTrajectory(_Record):
     rule_counts : dict
         Engine evaluations per rule, ``{rule: (B,) int array}``: the grid engine's ladder
         levels (e.g. ``"Gauss-Hermite q=16^2"``), else the engine's description.
+    loss_error : ndarray or None, shape (B,)
+        Grid engine: an estimate of the error of each run's final loss (comparison with the
+        default rule refined twice, :meth:`GridEngine.loss_errors`); None for the other engines
+        (the sample loss is exact on its data).
     """
 
     converged: np.ndarray
@@ -73,6 +77,7 @@ class BatchTrajectory(_Record):
     means_history: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
     rule_counts: dict = field(default_factory=dict)
+    loss_error: np.ndarray | None = None
 
     @property
     def batch_size(self) -> int:
@@ -89,7 +94,8 @@ class BatchTrajectory(_Record):
             means_history=None if self.means_history is None else self.means_history[:k, b].copy(),
             extra={key: (v[:k, b].copy() if isinstance(v, np.ndarray) and v.ndim == 2 else v)
                    for key, v in self.extra.items()},
-            rule_counts={rule: int(c[b]) for rule, c in self.rule_counts.items() if c[b]})
+            rule_counts={rule: int(c[b]) for rule, c in self.rule_counts.items() if c[b]},
+            loss_error=None if self.loss_error is None else float(self.loss_error[b]))
 
 
 @dataclass
@@ -102,6 +108,7 @@ class Trajectory(_Record):
     means_history: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
     rule_counts: dict = field(default_factory=dict)
+    loss_error: float | None = None
 
     def as_dict(self) -> dict:
         """Column histories as plain lists (for CSV / JSON)."""
