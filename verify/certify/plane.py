@@ -54,6 +54,8 @@ density, :math:`E|y_2| \le 0.8`:
   :math:`|\psi_i m_a|\le c_{\max}`,
 
 and these are added as balls centred at 0.
+
+Length: one module by design, the r = 2 enclosure engine (cells, switching lines, Bernstein bounds, tails) whose parts share the same exact planar geometry.
 """
 
 from __future__ import annotations

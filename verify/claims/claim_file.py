@@ -36,6 +36,8 @@ Paths of one evaluation: float64 (engine errors propagated with
 (:mod:`verify.claims.claim_file_certify`, r = 1 instances). Counterexample
 files record the claim file and the entry, so ``python -m verify replay``
 rebuilds the claim without code (:func:`claim_for_counterexample`).
+
+Length: one module by design, the loader validates every key of an entry with one message format, and builds the claim, its constant and its search from the same parsed entry.
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ backends, so the same expression is computed on every path:
     python-flint ``arb`` balls (certified enclosures).
 ``"numpy"``
     float64 arrays over a batch of mixtures, no error bounds (the worst-case search).
+
+Length: one module by design, the whole safety boundary of claim files (vocabulary, text checks, parsing, evaluators) in one place to review.
 """
 
 from __future__ import annotations

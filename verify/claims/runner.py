@@ -28,6 +28,7 @@ import time
 from .core import ERROR, FAILS, HOLDS, PROVEN, REFUTED, SUPPORTED, UNDECIDED, Claim
 from .counterexamples import write_counterexample
 from .records import ClaimResult, InstanceRecord, evaluate_instance, instance_rng
+from .certified import certify_records, certify_witness
 from .validation import validate_run_arguments
 
 _PROOF_CACHE: dict = {}
@@ -127,9 +128,9 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         if outcome.confirmed and outcome.confirmed.get("value") is not None:
             result.empirical_constant = outcome.confirmed["value"]
     if certify and not result.interrupted:
-        result.certified = _certify(claim, records)
+        result.certified = certify_records(claim, records, is_tight=_is_tight)
         if outcome is not None:
-            _certify_witness(claim, outcome)
+            certify_witness(claim, outcome)
             result.search = outcome.to_json()
     result.seconds = time.perf_counter() - start
     return result
@@ -280,55 +281,6 @@ def _is_registered(claim: Claim) -> bool:
         return get(claim.id) is claim
     except ValueError:
         return False
-
-
-def _certify(claim: Claim, records) -> dict | None:
-    """Rigorous verdict from :mod:`verify.certify` on the instances checked (None if not certifiable).
-
-    A formula claim that :mod:`verify.certify` does not know (a user's variant of a
-    registered one) is certified through the same formula on Arb balls
-    (:func:`verify.claims.formula.formula_statement`). Search witnesses that are tight
-    (equality within the float error) are left to the witness's own enclosure.
-    """
-    from verify import certify
-    from verify.certify.statements import get_statement, register_statement, unregister_statement
-
-    from .formula import SidesEvaluate, formula_statement
-
-    mixtures = [r.params for r in records if isinstance(r.params, dict) and "means" in r.params
-                and not _is_tight(r)]
-    if claim.id in certify.certified_claim_ids():
-        return certify.certify_claim(claim.id, mixtures or None).to_json()
-    if not isinstance(claim.evaluate, SidesEvaluate):
-        return None
-    try:
-        base = get_statement(claim.id.split("@")[0])
-    except KeyError:
-        base = None
-    # registered for this call only, so that the certify registry keeps its own claims
-    register_statement(formula_statement(claim, hypotheses=None if base is None else base.hypotheses))
-    try:
-        return certify.certify_claim(claim.id, mixtures or None, builtin=False).to_json()
-    finally:
-        unregister_statement(claim.id)
-
-
-def _certify_witness(claim: Claim, outcome) -> None:
-    """Arb enclosure of the best constant at its witness (formula claims, means spanning r <= 2)."""
-    from .formula import tight_constant_enclosure
-
-    if outcome.witness is None:
-        return
-    enclosure = tight_constant_enclosure(claim, outcome.witness)
-    if enclosure is None:
-        return
-    value = (outcome.confirmed or {}).get("value")
-    err = (outcome.confirmed or {}).get("error") or 0.0
-    contains = value is not None and enclosure["lo"] - err <= value <= enclosure["hi"] + err
-    outcome.certified = {"verdict": "CERTIFIED" if contains else "UNDECIDED", "contains": bool(contains), **enclosure}
-    if not contains:
-        outcome.notes.append("the Arb enclosure of the witness's constant does not contain its mpmath value "
-                             f"({value!r}); the reported value is not certified")
 
 
 def _is_tight(rec) -> bool:

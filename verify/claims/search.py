@@ -67,6 +67,8 @@ Confirmation
 The search is float64 and decides nothing alone: the runner re-evaluates each
 space's witness with the claim's own ``evaluate`` (error bounds), confirms it on
 the mpmath path and, where the certified layer covers it, with Arb.
+
+Length: one module by design, the single home of the search (spaces, optimizer, budget, witness, limits).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ reference when ``dps`` is given), closed-form values their float64 rounding.
 Notation: ``q = mixture_inputs(params, ...)``; ``q["psi_tilde_sq"]`` is
 :math:`E|\tilde\psi|^2`, ``q["spread"]`` :math:`\sum_{i,j}\pi_i\pi_j|\mu_i-\mu_j|^2`,
 ``q["U"]``, ``q["mu_max"]``, ``q["pi_min"]``, ``q["d"]``.
+
+Length: one module by design, each xfd24 mixture claim declared next to its formula (identities, the formula inequalities, Theorem 13 and Lemma 15 with their batched sides), as the claims index links them.
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ rounding-level rank residual. ``T`` and the fixed-point precision are raised
 until tail and rounding are below 1% of the tolerance. If no two levels agree
 within ``MAX_LEVELS`` levels (or within the node budget), a
 :class:`ReferenceError` is raised.
+
+Length: one module by design, every reference quantity goes through the same two-precision agreement check.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ ratio 4), splits the smooth remainder into the cheapest number of panels, and
 :func:`panel_nodes` gives each panel the number of nodes that its nearest
 singularity and the Gaussian factor require (Bernstein-ellipse estimates,
 checked against mpmath).
+
+Length: one module by design, the fixed-point rules and their error bounds share one arithmetic.
 """
 
 from __future__ import annotations

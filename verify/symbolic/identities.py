@@ -16,6 +16,8 @@ Two kinds of certificates are used:
   responsibility rule established, everything else is a polynomial in
   :math:`\psi_1..\psi_n`; eliminating :math:`\psi_n = 1 - \sum_{i<n}\psi_i`
   and expanding gives 0 (:meth:`SymbolicMixture.reduce_on_simplex`).
+
+Length: one module by design, the proofs of one family of identities sharing the symbolic mixture and its certificates.
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ and for :math:`m \ne 0` they lie in :math:`\mathbf 1^\perp`, so
 
 The parametrized model of alp25 has means :math:`\mu_j = R^j\theta`,
 :math:`\theta\in\mathbb R^{k-1}` (``d = k - 1``).
+
+Length: one module by design, the alp25 configuration, its DFT condition and the proofs that use them.
 """
 
 from __future__ import annotations
