@@ -161,6 +161,24 @@ def estimate(
     return _cubature(mix, reduction, split, quantities, rtol)
 
 
+def _lift_sums(sums: dict, Q, orth, e, shift_sq: float) -> dict:
+    r"""The linear map from r'-dimensional sums to sums in r coordinates: :math:`E[\psi y]\,Q^\top`,
+    :math:`Q\,E[\psi yy^\top]Q^\top + E\psi\,(I - QQ^\top)`, the Stein sum plus :math:`E\psi\,e`, and
+    :math:`E|\tilde\psi|^2` plus ``shift_sq``."""
+    out = dict(sums)
+    for key in ("psi_y", "pp_y"):
+        if key in sums:
+            out[key] = sums[key] @ Q.T
+    for key, weight in (("psi_yy", "psi"), ("pp_yy", "pp")):
+        if key in sums:
+            out[key] = Q @ sums[key] @ Q.T + sums[weight][..., None, None] * orth
+    if "stein" in sums:
+        out["stein"] = sums["stein"] @ Q.T + sums["psi"][:, None] * e[None, :]
+    if "psi_tilde_sq" in sums and shift_sq:
+        out["psi_tilde_sq"] = sums["psi_tilde_sq"] + shift_sq
+    return out
+
+
 @dataclass(frozen=True)
 class DifferenceSplit:
     r"""The reduced means split into the span of their differences and a common shift.
@@ -214,35 +232,14 @@ class DifferenceSplit:
 
     def lift(self, sums: dict) -> dict:
         """Sums of the r'-dimensional mixture -> the same sums in the r reduced coordinates."""
-        Q, e = self.basis, self.shift
-        orth = np.eye(Q.shape[0]) - Q @ Q.T
-        out = dict(sums)
-        for key in ("psi_y", "pp_y"):
-            if key in sums:
-                out[key] = sums[key] @ Q.T
-        for key, weight in (("psi_yy", "psi"), ("pp_yy", "pp")):
-            if key in sums:
-                out[key] = Q @ sums[key] @ Q.T + sums[weight][..., None, None] * orth
-        if "stein" in sums:
-            out["stein"] = sums["stein"] @ Q.T + sums["psi"][:, None] * e[None, :]
-        if "psi_tilde_sq" in sums:
-            out["psi_tilde_sq"] = sums["psi_tilde_sq"] + float(e @ e)
-        return out
+        Q = self.basis
+        return _lift_sums(sums, Q, np.eye(Q.shape[0]) - Q @ Q.T, self.shift, float(self.shift @ self.shift))
 
     def lift_errors(self, errs: dict) -> dict:
-        """Absolute error bounds of :meth:`lift`'s sums from those of the r'-dimensional sums."""
-        Q, e = np.abs(self.basis), np.abs(self.shift)
-        orth = np.abs(np.eye(Q.shape[0]) - self.basis @ self.basis.T)
-        out = dict(errs)
-        for key in ("psi_y", "pp_y"):
-            if key in errs:
-                out[key] = errs[key] @ Q.T
-        for key, weight in (("psi_yy", "psi"), ("pp_yy", "pp")):
-            if key in errs:
-                out[key] = Q @ errs[key] @ Q.T + errs[weight][..., None, None] * orth
-        if "stein" in errs:
-            out["stein"] = errs["stein"] @ Q.T + errs["psi"][:, None] * e[None, :]
-        return out
+        """Absolute error bounds of :meth:`lift`'s sums from those of the r'-dimensional sums
+        (the same linear map with every matrix and vector in absolute value)."""
+        Q = self.basis
+        return _lift_sums(errs, np.abs(Q), np.abs(np.eye(Q.shape[0]) - Q @ Q.T), np.abs(self.shift), 0.0)
 
     def assemble(self, quantities, sums, weights, reduction, stable, reduced_loss=None) -> dict:
         """Ambient quantities from the r'-dimensional sums (:func:`solvers._integrands.assemble` after :meth:`lift`).
