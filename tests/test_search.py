@@ -207,3 +207,15 @@ def test_closed_form_user_claim_that_fails_is_refuted():
     wrong = run_claim(claim(1.9), dps=20, search_evaluations=DEPTH)
     assert wrong.verdict == REFUTED and wrong.worst.evaluation.precision == "mpmath"
     assert run_claim(claim(2.1), dps=20, search_evaluations=DEPTH).verdict == SUPPORTED
+
+
+def test_report_of_a_claim_whose_tight_constant_is_zero():
+    """spread >= mu_max^2 / 8 without Lemma 19's hypothesis fails at coincident means (spread = 0, so the
+    tight factor is 0): the table says the claim fails for every positive constant instead of dividing by 0."""
+    from verify.report import format_table, run_report
+
+    claim = user_inequality("me.spread_no_hypothesis", "spread >= mu_max^2 / 8", lambda q: q["spread"],
+                            lambda q: q["mu_max"] ** 2 / 8, relation=">=", quantities=(), default_instances=2)
+    report = run_report([claim], dps=20, progress=False)
+    assert report["claims"][0]["verdict"] == REFUTED
+    assert "fails for every positive constant" in format_table(report)

@@ -164,10 +164,12 @@ def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC)
     cid = entry.claim.id
     if not available():
         return ClaimCertificate(cid, SKIPPED, "", SKIPPED_MESSAGE).to_json()
+    from verify.claims.runner import is_tight
+
     results, params_of, not_r1, outside = [], [], 0, 0  # not_r1 also counts instances Arb could not enclose
     for rec in records:
         p = rec.params
-        if not (isinstance(p, dict) and "means" in p):
+        if not (isinstance(p, dict) and "means" in p) or is_tight(rec):  # tight: equality, as in the runner
             continue
         try:
             r = certify_instance(entry, p, prec=prec)

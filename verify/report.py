@@ -142,7 +142,9 @@ def table_rows(report) -> list[tuple]:
         if c["proof"] and c["proof"].get("proven") and verdict == "PROVEN":
             verdict = f"PROVEN ({c['proof']['scope']})"
         certified = (c.get("certified") or {}).get("verdict", "-")
-        counts = f"{c['holds']}/{c['instances']}" + (f" ({c['errors']} ERROR)" if c.get("errors") else "")
+        tight = int(c.get("tight") or 0)
+        counts = f"{c['holds']}/{c['instances'] - tight}" + (f" (+{tight} tight)" if tight else "") \
+            + (f" ({c['errors']} ERROR)" if c.get("errors") else "")
         rows.append((c["id"], c["kind"], verdict, certified, counts, _fmt(margin),
                      const_txt, f"{c['seconds']:.1f}s"))
     return rows
@@ -169,12 +171,15 @@ def constant_text(c) -> str:
         family = (c.get("worst_instance") or {}).get("family")
         how = "dense grid" if family == "grid" else "instances, no search"
         return f"{op} {value:.4g} ({how}) vs {const['name']}"
-    slack = paper / value if const["best"] == "min" else value / paper
+    if const["best"] == "min":
+        slack = f"{paper / value:.3g}" if value > 0 else "inf (fails for every positive constant)"
+    else:
+        slack = f"{value / paper:.3g}" if paper > 0 else "-"
     tag = "certified" if (search.get("certified") or {}).get("verdict") == "CERTIFIED" else (
         "confirmed" if search.get("confirmed") else "float64")
     limit = search.get("limit")
     lim = f", {limit['kind']}" if limit else ""
-    return f"{op} {value:.4g} ({tag}{lim}) vs {const['name']}, slack {slack:.3g}"
+    return f"{op} {value:.4g} ({tag}{lim}) vs {const['name']}, slack {slack}"
 
 
 def format_table(report) -> str:
@@ -210,11 +215,14 @@ def format_markdown(report) -> str:
         out.append("| " + " | ".join(str(x).replace("|", "\\|") for x in row) + " |")
     out.append("")
     out.append("Verdicts: PROVEN (symbolic layer; scope shown), REFUTED (a failure confirmed in arbitrary "
-               "precision; counterexample file), SUPPORTED (every instance holds beyond its error bound), "
+               "precision; counterexample file), SUPPORTED (every instance holds beyond its error bound; search "
+               "witnesses within their error bound of equality are counted apart as tight, the extreme the "
+               "search looks for), "
                "UNDECIDED (otherwise). Margins are relative, (rhs - lhs)/max(|lhs|,|rhs|) for <=. The constant "
-               "column is what the worst-case search shows: 'best <= X' for a lower-bound constant (the best "
-               "constant is at most X, the tight value of the witness), '>= X' for an upper-bound one; "
-               "'confirmed' means the witness was re-evaluated at high precision; slack is paper/X (<=) or "
+               "column is what the worst-case search shows: '<= X' for a lower-bound constant (the best "
+               "constant is at most X, the tight value of the witness), '>= X' for an upper-bound one; the tag "
+               "says how X is known: 'certified' (an Arb enclosure of the witness's constant contains it), "
+               "'confirmed' (re-evaluated in mpmath), 'float64' (search value only); slack is paper/X (<=) or "
                "X/paper (>=).")
     out.append("")
     out.append("Certified: CERTIFIED means Arb enclosures (python-flint) or exact rational arithmetic prove the "

@@ -78,6 +78,7 @@ class ClaimResult:
     certified: dict | None = None  # verify.certify ClaimCertificate.to_json(), when the claim is certifiable
     interrupted: bool = False  # Ctrl-C: only the instances that finished are in ``instances``
     search: dict | None = None  # verify.claims.search.SearchOutcome.to_json(): best constant, witness, spaces
+    tight: int = 0  # search witnesses within their error bound of equality (not counted as holding)
 
     def count(self, verdict) -> int:
         return sum(1 for r in self.instances if r.verdict == verdict)
@@ -97,6 +98,7 @@ class ClaimResult:
             "instances": len(self.instances),
             "holds": self.count(HOLDS), "fails": self.count(FAILS), "undecided": self.count(UNDECIDED),
             "errors": self.count(ERROR), "interrupted": self.interrupted,
+            "tight": self.tight,
             "smallest_relative_margin": json_number(self.smallest_relative_margin),
             "worst_instance": None if self.worst is None else self.worst.to_json(),
             "constant": None if c.constant is None else {

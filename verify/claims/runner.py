@@ -128,7 +128,7 @@ def run_claim(claim: Claim, *, instances: int | None = None, seed: int = 0, dps:
         if outcome.confirmed and outcome.confirmed.get("value") is not None:
             result.empirical_constant = outcome.confirmed["value"]
     if certify and not result.interrupted:
-        result.certified = certify_records(claim, records, is_tight=_is_tight)
+        result.certified = certify_records(claim, records, is_tight=is_tight)
         if outcome is not None:
             certify_witness(claim, outcome)
             result.search = outcome.to_json()
@@ -283,7 +283,7 @@ def _is_registered(claim: Claim) -> bool:
         return False
 
 
-def _is_tight(rec) -> bool:
+def is_tight(rec) -> bool:
     """A search witness whose margin is within its error bound of zero (finite, not a failed confirmation)."""
     ev = rec.evaluation
     if rec.family != "search" or rec.verdict != UNDECIDED or ev is None or rec.note:
@@ -296,13 +296,15 @@ def _finish(result: ClaimResult, out_dir):
     claim, records = result.claim, result.instances
     evaluated = [r for r in records if r.evaluation is not None]
     failing = [r for r in evaluated if r.verdict == FAILS and r.evaluation.confirmed]
-    if evaluated:
-        result.worst = min(evaluated, key=lambda r: (r.verdict != FAILS, r.evaluation.relative_margin
-                                                     if r.evaluation.relation != "==" else
-                                                     -abs(r.evaluation.lhs - r.evaluation.rhs)))
+    ranked = [r for r in evaluated if not is_tight(r)] or evaluated  # tight witnesses are reported apart
+    if ranked:
+        result.worst = min(ranked, key=lambda r: (r.verdict != FAILS, r.evaluation.relative_margin
+                                                  if r.evaluation.relation != "==" else
+                                                  -abs(r.evaluation.lhs - r.evaluation.rhs)))
     # a search witness within its error bound of equality is a tight instance, the extreme the
     # search looks for: it neither holds nor fails, and is reported rather than counted
-    tight = [r for r in records if _is_tight(r)]
+    tight = [r for r in records if is_tight(r)]
+    result.tight = len(tight)
     decisive = [r for r in records if not any(r is t for t in tight)]
     if tight:
         result.notes.append(f"{len(tight)} search witness(es) tight: equality within the error bound "

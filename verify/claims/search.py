@@ -451,7 +451,7 @@ class SearchOutcome:
         if x is None or not math.isfinite(x):
             return "no feasible instance"
         op = "<=" if self.best == "min" else ">="
-        slack = paper / x if self.best == "min" else x / paper
+        slack = (paper / x if x > 0 else math.inf) if self.best == "min" else (x / paper if paper > 0 else math.nan)
         tag = "certified" if self.certified and self.certified.get("contains") else (
             "confirmed" if self.confirmed else "float64")
         lim = f", {self.limit['kind']}" if self.limit else ""
