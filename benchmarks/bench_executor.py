@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_executor.py [--instances 2000] [--workers 2] [--m
 
 1. The check a user runs, ``python -m verify check xfd24.lemma11 --dps 30``, with
    ``--instances`` instances in all (split over the claim's families; float64
-   evaluations with their error bounds, adversarial search, mpmath confirmation
+   evaluations with their error bounds, worst-case search, mpmath confirmation
    at 30 digits), serially, on a local process pool and on a Dask LocalCluster
    with the same number of workers. Targets: pool >= 1.7x serial on 2 workers;
    Dask within 1.3x of the pool.

@@ -59,6 +59,13 @@ def _add_run_options(p, suppress=False):
     add_executor_options(p, d)
 
 
+def _prec(text):
+    value = _positive_int(text)
+    if not 53 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"expected 53 to 1024 bits (the cost grows steeply with them), got {text!r}")
+    return value
+
+
 def _dps(text):
     from .claims.validation import MAX_DPS, MIN_DPS
 
@@ -79,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reference and certified read the decimals exactly (0.6 is 6/10); certified: Arb "
                         "enclosures, means spanning at most a plane")
     q.add_argument("--dps", type=_dps, default=30, help="decimal digits for the reference engine (default 30)")
-    q.add_argument("--prec", type=_positive_int, default=128, help="bits for the certified engine (default 128)")
+    q.add_argument("--prec", type=_prec, default=128, help="bits for the certified engine, 53 to 1024 (default 128)")
     q.add_argument("--samples", type=_positive_int, default=350_000, help="Monte Carlo sample size (default 350000)")
     q.add_argument("--seed", type=_nonneg_int, default=0, help="Monte Carlo seed (default 0)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
@@ -157,14 +164,14 @@ def _replay(path) -> int:
 
     out = replay(path, claim=claim_for_counterexample(path))
     print(f"claim {out['claim']}: {out['verdict']}")
-    for label in ("float64", "mpmath"):
+    for label in ("float64", "mpmath"):  # the fast path and the high-precision path (labels of the replay dict)
         rec = out[label]
         if rec.evaluation is None:
             print(f"  {label}: not evaluated ({rec.note})")
         else:
             ev = rec.evaluation
             print(f"  {label}: {rec.verdict}  lhs={ev.lhs:.12g} {ev.relation} rhs={ev.rhs:.12g}  "
-                  f"margin={ev.margin:.4g}  error<={ev.error:.3g}  ({ev.method})")
+                  f"margin={ev.margin:.4g}  error<={ev.error:.3g}  ({ev.method}; precision {ev.precision})")
     return 0
 
 

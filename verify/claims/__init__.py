@@ -38,14 +38,15 @@ Contract of ``evaluate(params, *, dps=None) -> Evaluation``:
 * ``dps=None``: fast float64 path; every value comes with an absolute error
   bound (engine ``errors`` propagated with :class:`Approx`). ``dps=D``: the
   mpmath path (``verify.reference`` at D digits), used to confirm a failure;
-  set ``certified=True`` on such evaluations. A float64 FAILS is never reported
-  as REFUTED unless a certified evaluation confirms it.
+  set ``precision="mpmath"`` on such evaluations (``"arb"`` or ``"exact"`` for
+  rigorous ones). A float64 FAILS is never reported as REFUTED unless an
+  evaluation beyond float64 (``Evaluation.confirmed``) confirms it.
 * Identities use relation ``"=="`` (HOLDS when ``|lhs - rhs| <= error``);
   inequalities ``"<="`` or ``">="``; trajectory claims return the worst step.
 
 Verdicts per claim (:func:`run_claim`): PROVEN (``symbolic=`` id proved by
 :func:`verify.symbolic.prove`; the proof's scope is reported), REFUTED (a
-certified FAILS instance; the counterexample is written to JSON), SUPPORTED
+confirmed FAILS instance; the counterexample is written to JSON), SUPPORTED
 (every instance HOLDS), UNDECIDED otherwise.
 
 User claims: build a :class:`Claim` (or use :func:`user_inequality`) and call

@@ -21,7 +21,7 @@ the formula and the reference are next to it.
     :func:`solvers.algorithms.theta_gradient`. ``dps``: the mpmath reference
     (:mod:`verify.reference`) with the exact SymPy R; there both sides use the
     reference's :math:`E\psi_j` and :math:`E[\psi_j(\mu_j-x)]`, so the check is
-    :math:`\sum_j E\psi_j = 1` to ``dps`` digits (certified).
+    :math:`\sum_j E\psi_j = 1` to ``dps`` digits (precision mpmath).
 
 ``alp25.rate`` (exponential convergence under the DFT condition)
     EM in theta (:func:`solvers.algorithms.structured_em`, grid engine) for
@@ -249,7 +249,7 @@ def eval_rate(params, *, dps=None):
       whole window (p = 2 for a quartic minimum).
 
     ``dps`` is ignored: a rate fit has no arbitrary-precision version (the
-    error is the fit's uncertainty, never ``certified``).
+    error is the fit's uncertainty, never beyond float64).
     """
     from solvers.algorithms import structured_em
 

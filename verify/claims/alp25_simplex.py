@@ -28,7 +28,7 @@ the same statements numerically on sizes beyond that scope (k up to 12 and 8).
 
 The ``dps`` path of both reuses the same float64 computation (a finite
 eigenvalue problem; there is no mpmath version): such evaluations are never
-``certified``, so a float64 failure would be reported UNDECIDED, never REFUTED.
+beyond float64, so a float64 failure would be reported UNDECIDED, never REFUTED.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ means the smallest tight value (the largest C every instance allows).
 
 Paths of one evaluation: float64 (engine errors propagated with
 :class:`~verify.claims.approx.Approx`), ``dps`` (the mpmath reference, then
-``mpmath.iv`` interval arithmetic at ``dps`` digits; certified) and Arb
-(:mod:`verify.claims.claim_file_certify`, r = 1 instances). Counterexample
+``mpmath.iv`` interval arithmetic at ``dps`` digits; precision mpmath) and Arb
+(:mod:`verify.file_report`, r = 1 instances). Counterexample
 files record the claim file and the entry, so ``python -m verify replay``
 rebuilds the claim without code (:func:`claim_for_counterexample`).
 
@@ -356,7 +356,7 @@ def _interval_to_approx(x) -> Approx:
 
 
 def side_value(expr, q):
-    """Value of ``expr`` on the inputs ``q``: float64 Approx, or ``mpmath.iv`` at ``q.dps`` digits when certified."""
+    """Value of ``expr`` on the inputs ``q``: float64 Approx, or ``mpmath.iv`` at ``q.dps`` digits on the mpmath path."""
     names = ex.names_of(expr)
     if getattr(q, "dps", None) is None:
         return Approx.lift(ex.evaluate(expr, _values(q, names, "approx"), "approx"))
@@ -461,10 +461,12 @@ def _holds_certainly(a: Approx, relation: str, b: Approx) -> bool:
 # ------------------------------------------------------------------ counterexamples
 def record_claim_file(counterexample_path, entry: ClaimFileEntry) -> None:
     """Add ``"claim_file": {"path", "index", "entry"}`` to a counterexample JSON written by the engine."""
+    from verify.atomic import atomic_write_text
+
     p = Path(counterexample_path)
     data = json.loads(p.read_text())
     data["claim_file"] = {"path": entry.path, "index": entry.index, "entry": entry.entry}
-    p.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(p, json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n")
 
 
 def claim_for_counterexample(path) -> Claim | None:

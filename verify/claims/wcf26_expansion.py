@@ -25,7 +25,7 @@ so both show as a FAILS.
 
 float64: :func:`solvers.population.estimate` (adaptive quadrature in the reduced
 space; keep :math:`\dim\mathrm{span}\,\mu \le 3`). ``dps``: :func:`verify.reference.quantities`
-at ``dps`` digits (certified).
+at ``dps`` digits (precision mpmath).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ C = D is an independent check.
 Float64 path: composite Gauss-Legendre in y on [-10, 10] (tails below
 :math:`10^{-22}`) and in t on [-1, 0], [0, 1]; the error estimate is the
 change when both node counts are doubled plus the truncated tail bound (not
-certified). mpmath path (``dps``, used to confirm a failure): one
+confirmed). mpmath path (``dps``, used to confirm a failure): one
 :func:`mpmath.quad` per expectation with its error estimate; there
 :math:`\int_{-1}^1 yJ(ty)dt = s(y) - s(-y)` (1-D eq. (22), proved by the
 symbolic layer) so that D needs no nested integral.

@@ -123,7 +123,7 @@ def eval_thm7(params, *, dps=None):
     r"""Theorem 7: :math:`\min_{0\le t\le T}|\mu_1(t)| \ge 10\sqrt d`, with invariants (40), (41).
 
     A violated invariant makes the evaluation fail with that invariant's
-    margin. Certified (mpmath quadrature with error estimates).
+    margin. Precision mpmath (quadrature with error estimates).
     """
     dps = dps or DPS
     d, n, eta = int(params["d"]), int(params["n"]), float(params["eta"])

@@ -22,7 +22,7 @@ and reference beside it.
     (:func:`solvers.population.estimate`) with its error estimates propagated
     (:class:`~verify.claims.approx.Approx`); ``dps``: the mpmath reference
     (:mod:`verify.reference`, shifted weights computed at ``dps + 10`` digits),
-    certified. Cross-check in ``detail``: the direct side against the solvers'
+    of precision mpmath. Cross-check in ``detail``: the direct side against the solvers'
     multi-component grid engine (:class:`solvers.algorithms.grid.GridEngine` with
     the :class:`~solvers.algorithms.Truth`), which needs no shift.
 
@@ -266,7 +266,7 @@ def eval_global(params, *, dps=None):
     ``n >= C m log m``: lhs = :math:`\hat p`, rhs = 0.8, ``>=``, error = :math:`\hat p - p_{low}`
     (HOLDS iff the lower bound clears 0.8). ``n = m``: lhs = :math:`\hat p`, rhs = 0.9,
     ``<=``, error = :math:`p_{high} - \hat p` (HOLDS iff the upper bound is below 0.9).
-    Monte Carlo; never ``certified`` (``dps`` ignored).
+    Monte Carlo; never beyond float64 (``dps`` ignored).
     """
     means, n, batch, seed, n_iter = _global_params(params)
     m = len(means)

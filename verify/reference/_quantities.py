@@ -1,4 +1,4 @@
-r"""Reference values of the population quantities, with certified agreement.
+r"""Reference values of the population quantities, accepted when two precisions agree.
 
 Quantities (:math:`x\sim N(0,I_d)`, reduced :math:`y = B^\top x\sim N(0,I_r)`,
 :math:`\mu_i = Bc_i`, :math:`P_\perp = I - BB^\top`, moments from :mod:`._kernel`):
@@ -76,19 +76,19 @@ MAX_LEVELS = 6
 """Levels tried before giving up."""
 REL_FLOOR_DIGITS = 15
 """Entries below ``10**-REL_FLOOR_DIGITS`` times the quantity's scale are
-certified in absolute (not relative) terms."""
+checked in absolute (not relative) terms."""
 MAX_RANK = 3
 """Largest supported dimension ``r`` of ``span(mu)``."""
 
 
 class ReferenceError(ArithmeticError):  # noqa: A001 - name fixed by the API contract
-    """No certified reference value: two levels of the quadrature did not agree
+    """No reference value: two levels of the quadrature did not agree
     to the requested digits (or the problem is outside what is supported)."""
 
 
 @dataclass(frozen=True)
 class ReferenceValue:
-    """A certified arbitrary-precision value.
+    """An arbitrary-precision value with its error estimate (precision class mpmath).
 
     Attributes
     ----------

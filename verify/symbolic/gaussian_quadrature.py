@@ -15,7 +15,7 @@ of the 2h rule is roughly the square root of that of the h rule).
 
 This is a small self-contained integrator for checking the symbolic layer;
 the toolkit's production quadrature lives in :mod:`solvers.population` and
-the certified reference in :mod:`verify.reference`.
+the mpmath reference in :mod:`verify.reference`.
 """
 
 from __future__ import annotations
