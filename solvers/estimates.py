@@ -46,11 +46,12 @@ class PopulationEstimate:
         return err / scale
 
 
-def check_quantities(quantities) -> tuple[str, ...]:
+def check_quantities(quantities, allowed=QUANTITIES) -> tuple[str, ...]:
+    """``quantities`` (a name or a sequence of names) as a tuple; ValueError unless a non-empty subset of ``allowed``."""
     if isinstance(quantities, str):
         quantities = (quantities,)
     quantities = tuple(quantities)
-    unknown = [q for q in quantities if q not in QUANTITIES]
+    unknown = [q for q in quantities if q not in allowed]
     if unknown or not quantities:
-        raise ValueError(f"quantities: expected a non-empty subset of {QUANTITIES}, got {quantities!r}")
+        raise ValueError(f"quantities: expected a non-empty subset of {allowed}, got {quantities!r}")
     return quantities

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from solvers.estimates import check_quantities
+
 from ._flint import require, workprec
 from .enclosure import Enclosure
 from .line import DEFAULT_PREC, LineMixture, line_quantities
@@ -155,16 +157,6 @@ class MixtureQuantities:
         return max(widths) if widths else 0.0
 
 
-def _check_names(quantities) -> tuple:
-    if isinstance(quantities, str):
-        quantities = (quantities,)
-    names = tuple(quantities)
-    bad = [q for q in names if q not in QUANTITIES]
-    if bad or not names:
-        raise ValueError(f"quantities: expected a non-empty subset of {QUANTITIES}, got {list(names)!r}")
-    return names
-
-
 def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAULT_PREC, *,
                        tol=None) -> MixtureQuantities:
     r"""Certified enclosures of population quantities for means spanning at most a plane.
@@ -200,7 +192,7 @@ def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAUL
     """
     from verify.reference import as_mp_mixture
 
-    names = _check_names(quantities)
+    names = check_quantities(quantities, QUANTITIES)
     if isinstance(prec, bool) or not isinstance(prec, int) or prec < 32:
         raise ValueError(f"prec: expected an int >= 32 (bits), got {prec!r}")
     mm = as_mp_mixture(weights=weights, means=means)

@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -271,11 +271,15 @@ class Search:
         """Hypothesis margins of S points (+inf without a hypothesis)."""
         if self.hypothesis is None:
             return np.full(len(X), np.inf)
+        W, M, _ = space.decode(X)
+        return self.margins_of(W, M)
+
+    def margins_of(self, W: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Hypothesis margins (B,) of the mixtures with weights W (B, n) and means M (B, n, d)."""
         from .batch import closed_form_batch
 
-        W, M, _ = space.decode(X)
         with np.errstate(all="ignore"):
-            return np.asarray(self.hypothesis(closed_form_batch(W, M)), float)
+            return np.broadcast_to(np.asarray(self.hypothesis(closed_form_batch(W, M)), float), (len(W),))
 
     def feasible(self, margins):
         return margins > 0 if self.strict else margins >= 0
@@ -399,7 +403,8 @@ def search_space(search: Search, space: MixtureSpace, rng: np.random.Generator,
     if polish_budget > 0 and (deadline is None or time.time() < deadline):
         minimize(one, best["x"][free], method="Nelder-Mead", bounds=list(zip(lo[free], hi[free])),
                  options={"maxfev": polish_budget, "xatol": 1e-12, "fatol": 1e-15})
-    c = search.tight_constants(space, best["x"][None])[0]
+    # the objective is C* (min) or -C* (max), so the best point's constant needs no second evaluation
+    c = math.nan if best["f"] >= PENALTY else (best["f"] if search.best == "min" else -best["f"])
     return SpaceOutcome(space, best["x"].tolist(), float(c), count[0], seconds=time.perf_counter() - started)
 
 
@@ -443,19 +448,6 @@ class SearchOutcome:
     witness_constants: list = field(default_factory=list)
     witness_index: int = 0
     witness_family: str = "search"
-
-    def bound_text(self, paper: float) -> str:
-        """``best constant <= X (witness), paper Y, slack Y/X`` (min) or its mirror (max)."""
-        value = self.confirmed.get("value") if self.confirmed else None
-        x = self.constant if value is None else value
-        if x is None or not math.isfinite(x):
-            return "no feasible instance"
-        op = "<=" if self.best == "min" else ">="
-        slack = (paper / x if x > 0 else math.inf) if self.best == "min" else (x / paper if paper > 0 else math.nan)
-        tag = "certified" if self.certified and self.certified.get("contains") else (
-            "confirmed" if self.confirmed else "float64")
-        lim = f", {self.limit['kind']}" if self.limit else ""
-        return f"best {op} {x:.4g} ({tag} witness{lim}), paper {paper:.4g}, slack {slack:.3g}"
 
     def to_json(self) -> dict:
         return {"best": self.best, "constant": _num(self.constant), "witness": self.witness,
@@ -585,19 +577,16 @@ def limit_trend(search: Search, top: SpaceOutcome, outcomes) -> dict | None:
 
 
 def _trend_feasible(search: Search, found: dict, W, M) -> bool:
-    """Every point of a means -> 0 or weight -> 0 trend satisfies the hypothesis (a d trend is checked by d)."""
-    from .batch import closed_form_batch
-
+    """Every point of a means -> 0 or d large trend satisfies the hypothesis (the weights do not enter
+    the closed-form hypotheses of the claims searched)."""
     if found["kind"] == "limit means -> 0":
-        Ws, Ms = np.repeat(W, len(found["trend"]), axis=0), np.stack([M[0] * p for p, _ in found["trend"]])
+        points = [(W, M * p) for p, _ in found["trend"]]
     elif found["kind"] == "limit d large":
-        return all(bool(search.feasible(np.asarray(search.hypothesis(closed_form_batch(
-            W, np.concatenate([M, np.zeros((1, M.shape[1], int(dd) - M.shape[2]))], axis=2))), float)).all())
-            for dd, _ in found["trend"])
+        points = [(W, np.concatenate([M, np.zeros((1, M.shape[1], int(dd) - M.shape[2]))], axis=2))
+                  for dd, _ in found["trend"]]
     else:
-        return True  # the weights do not enter the closed-form hypotheses of the claims searched
-    margins = np.asarray(search.hypothesis(closed_form_batch(Ws, Ms)), float)
-    return bool(np.all(search.feasible(np.broadcast_to(margins, (len(Ws),)))))
+        return True
+    return all(bool(np.all(search.feasible(search.margins_of(Wp, Mp)))) for Wp, Mp in points)
 
 
 def _constants_of(search: Search, W, M, E) -> np.ndarray:
@@ -622,8 +611,3 @@ def _constants_of(search: Search, W, M, E) -> np.ndarray:
         except (ValueError, ArithmeticError):
             out.append(math.nan)
     return np.array(out)
-
-
-def with_spaces(search: Search, spaces) -> Search:
-    """The same search over other spaces (deeper runs, tests)."""
-    return replace(search, spaces=tuple(spaces))

@@ -16,12 +16,13 @@ from .validation import validate_user_claim
 
 USER_SPACES = (MixtureSpace(2, 1), MixtureSpace(3, 1), MixtureSpace(2, 2), MixtureSpace(3, 2),
                MixtureSpace(3, 4))
-SEARCHABLE = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
 
 
 def default_search(lhs, rhs, relation, quantities, hypotheses_margin=None, spaces=USER_SPACES) -> Search | None:
     """A :class:`Search` over ``spaces`` with ``shape = rhs`` (K = 1): the tight factor is lhs/rhs."""
-    if relation not in ("<=", ">=") or any(q not in SEARCHABLE for q in quantities):
+    from .batch import POPULATION  # the quantities the batched search computes
+
+    if relation not in ("<=", ">=") or any(q not in POPULATION for q in quantities):
         return None
     return Search(tuple(spaces), sides=lambda q: (lhs(q), rhs(q)), quantities=tuple(quantities),
                   relation=relation, hypothesis=hypotheses_margin)
