@@ -25,6 +25,47 @@ every mean is exactly zero.
 """
 
 
+def span_basis(vectors: np.ndarray, rtol: float = DEFAULT_RANK_RTOL, scale=None, complete: bool = True):
+    r"""Orthonormal bases of the spans of B sets of vectors, with the one rank rule of the toolkit.
+
+    For each set :math:`V_b` (rows :math:`v_1..v_k\in\mathbb R^m`) the SVD
+    :math:`V_b = U\Sigma W^\top` gives the basis W (columns); the rank is
+
+    .. math:: r_b = \#\{j : \sigma_j > \mathrm{rtol}\cdot s_b\},
+
+    with the scale :math:`s_b = \sigma_{max}` unless given (a set of vectors that are
+    small differences of large ones is measured against the large ones). The rule is
+    scale-free: multiplying every vector by a positive factor never changes the rank, and
+    the rank is 0 only when every vector is exactly zero.
+
+    Parameters
+    ----------
+    vectors : ndarray (B, k, m)
+    rtol : float, default :data:`DEFAULT_RANK_RTOL`
+    scale : ndarray (B,), optional
+        :math:`s_b`; default the largest singular value of each set.
+    complete : bool, default True
+        Return a basis of all of :math:`\mathbb R^m` (else only its first ``min(k, m)`` columns,
+        cheaper for a few vectors in a large space).
+
+    Returns
+    -------
+    basis : ndarray (B, m, m) or (B, m, min(k, m))
+        Right singular vectors; the first ``ranks[b]`` columns span the set b.
+    ranks : ndarray of int (B,)
+    tols : ndarray (B,)
+        The thresholds :math:`\mathrm{rtol}\cdot s_b`.
+    """
+    B, k, m = vectors.shape
+    if k == 0 or m == 0:
+        width = m if complete else min(k, m)
+        return np.broadcast_to(np.eye(m)[:, :width], (B, m, width)).copy(), np.zeros(B, dtype=np.intp), np.zeros(B)
+    _, sigma, vt = np.linalg.svd(vectors, full_matrices=complete)
+    tols = rtol * (sigma[:, 0] if scale is None else np.asarray(scale, dtype=float))
+    ranks = np.sum(sigma > tols[:, None], axis=1).astype(np.intp)
+    return np.swapaxes(vt, 1, 2), ranks, tols
+
+
 @dataclass(frozen=True)
 class Reduction:
     """Orthonormal basis of ``span(mu)`` and the reduced coordinates.
@@ -95,10 +136,9 @@ def reduce(mix: Mixture, rtol: float = DEFAULT_RANK_RTOL) -> Reduction:
     Reduction
     """
     means = mix.means
-    _, sigma, vt = np.linalg.svd(means, full_matrices=False)
-    tol = rtol * (float(sigma[0]) if sigma.size else 0.0)
-    rank = int(np.sum(sigma > tol))
-    basis = vt[:rank].T.copy()
+    vectors, ranks, tols = span_basis(means[None], rtol, complete=False)
+    rank, tol = int(ranks[0]), float(tols[0])
+    basis = vectors[0, :, :rank].copy()
     coords = means @ basis
     residual = float(np.max(np.linalg.norm(means - coords @ basis.T, axis=1))) if means.size else 0.0
     basis.setflags(write=False)
@@ -146,11 +186,8 @@ def split_common_shift(weights: np.ndarray, coords: np.ndarray, rtol: float = DE
     centre = np.einsum("bn,bnr->br", weights, coords)
     if r == 0:
         return np.zeros((Bn, 0, 0)), np.zeros(Bn, dtype=np.intp), np.zeros(Bn)
-    _, sigma, vt = np.linalg.svd(coords - centre[:, None, :], full_matrices=True)
-    basis = np.swapaxes(vt, 1, 2)
-    # scale-free, relative to the means themselves (as in :func:`reduce`): rank 0 only for equal means
-    tol = rtol * np.max(np.linalg.norm(coords, axis=2), axis=1)
-    ranks = np.sum(sigma > tol[:, None], axis=1).astype(np.intp)
+    # scale-free, relative to the means themselves: rank 0 only for equal means
+    basis, ranks, _ = span_basis(coords - centre[:, None, :], rtol, scale=np.max(np.linalg.norm(coords, axis=2), axis=1))
     along = np.einsum("brk,br->bk", basis, centre)  # the centre in the singular-vector basis
     outside = np.where(np.arange(r)[None, :] < ranks[:, None], 0.0, along)
     return basis, ranks, np.einsum("bk,bk->b", outside, outside)

@@ -129,3 +129,24 @@ def test_split_common_shift_rebuilds_the_means(seed, n, r, equal):
         np.testing.assert_allclose(coords[b], (coords[b] @ Q) @ Q.T + e, atol=1e-12)
         assert abs(e @ e - shift_sq[b]) <= 1e-12 * max(1.0, e @ e)
         assert ranks[b] == (0 if equal or n == 1 else min(r, n - 1))
+
+
+@settings(max_examples=20, deadline=None)
+@given(scale=st.sampled_from([1e-300, 1e-13, 1e-6, 1.0, 1e6]), seed=st.integers(0, 1000), r=st.integers(0, 3))
+@example(scale=1e-13, seed=0, r=1)
+def test_one_rank_rule_for_the_reduction_the_grid_and_the_symbolic_module(scale, seed, r):
+    """The span of the means has one rank whoever asks: solvers.reduction.reduce, the grid engine's
+    bases and the symbolic module's basis all call span_basis. Means of size 1e-13 are rank r, not 0
+    (the rule is relative to the means; only exact zeros give rank 0)."""
+    from solvers.algorithms.grid import span_bases
+    from solvers.reduction import span_basis
+    from verify.symbolic.gaussian_quadrature import _numpy_basis
+
+    rng = np.random.default_rng(seed)
+    means = np.zeros((4, 5))
+    means[:, :r] = scale * rng.normal(size=(4, r))
+    ranks = span_basis(means[None])[1]
+    assert int(ranks[0]) == r
+    assert reduce(Mixture([0.25] * 4, means)).rank == r
+    assert span_bases(means[None], np.zeros((1, 5)))[1] == max(1, r)  # the grid pads rank 0 to 1
+    assert _numpy_basis(means)[1] == r

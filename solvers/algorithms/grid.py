@@ -131,7 +131,7 @@ from .._integrands import STABLE_LOSS_MU_MAX
 from ..estep import logsumexp_rows
 from ..kernels import BLOCK_ENTRIES, grid_moments, prepare_rule  # noqa: F401  (re-exported)
 from ..quadrature import box_half_width, gaussian_panel_rule
-from ..reduction import split_common_shift
+from ..reduction import span_basis, split_common_shift
 from ..rules import fixed_lattice_rule
 
 DEFAULT_ORDER = {1: 64, 2: 40, 3: 16, 4: 10, 5: 8, 6: 6}
@@ -187,16 +187,14 @@ def lattice_name(rank: int, log2_points: int) -> str:
     return f"lattice 2^{log2_points} ({rank}-D)"
 
 
-def span_bases(means: np.ndarray, truth_means: np.ndarray, rtol: float = 1e-12):
-    """Per-run orthonormal bases (B, d, r) of span(means_b, truth means), common r (padded)."""
+def span_bases(means: np.ndarray, truth_means: np.ndarray):
+    """Per-run orthonormal bases (B, d, r) of span(means_b, truth means), common r (padded; at least 1),
+    by the rank rule of :func:`solvers.reduction.span_basis`."""
     Bn, n, d = means.shape
     stacked = np.concatenate([means, np.broadcast_to(truth_means, (Bn,) + truth_means.shape)], axis=1)
-    U, s, _ = np.linalg.svd(np.swapaxes(stacked, 1, 2), full_matrices=True)  # U: (B, d, d)
-    scale = np.maximum(s[:, :1], 1e-300)
-    ranks = np.sum(s > rtol * scale, axis=1) if s.size else np.zeros(Bn, int)
-    r = int(max(1, ranks.max(initial=0)))
-    r = min(r, d)
-    return U[:, :, :r], r
+    basis, ranks, _ = span_basis(stacked)
+    r = min(int(max(1, ranks.max(initial=0))), d)
+    return basis[:, :, :r], r
 
 
 def spread(C: np.ndarray) -> np.ndarray:

@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from solvers.reduction import span_basis
+
 from . import approx
 from .approx import Approx
 from .core import Claim, Constant, Evaluation
@@ -134,7 +136,8 @@ def _add_delta(rng, params):
     n, d = mu.shape
     bound = 1.0 / np.maximum(6 * d, 2 * np.linalg.norm(mu, axis=1))
     # delta in the span of the means (keeps dim span(mu, mu+delta) small)
-    basis = np.linalg.svd(mu, full_matrices=False)[2][: max(1, min(2, np.linalg.matrix_rank(mu)))]
+    vectors, ranks, _ = span_basis(mu[None], complete=False)
+    basis = vectors[0, :, : max(1, min(2, int(ranks[0])))].T
     dirs = rng.normal(size=(n, basis.shape[0])) @ basis
     dirs /= np.maximum(np.linalg.norm(dirs, axis=1, keepdims=True), 1e-300)
     params["delta"] = (dirs * (bound * rng.uniform(0.2, 1.0, size=n))[:, None]).tolist()

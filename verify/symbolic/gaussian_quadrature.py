@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solvers.reduction import span_basis
+
 __all__ = ["GaussianExpectation", "gaussian_expectation", "gaussian_expectation_mp"]
 
 _GH3_NODES = (0.0, 3.0**0.5, -(3.0**0.5))
@@ -52,12 +54,10 @@ class GaussianExpectation:
     points: int
 
 
-def _numpy_basis(means, rtol=1e-12):
+def _numpy_basis(means):
     means = np.atleast_2d(np.asarray(means, dtype=float))
-    d = means.shape[1]
-    _, s, vt = np.linalg.svd(means, full_matrices=True)
-    r = int(np.sum(s > rtol * max(1.0, s.max() if s.size else 0.0)))
-    return vt.T, r, d  # columns: orthonormal basis of R^d, first r span the means
+    basis, ranks, _ = span_basis(means[None])
+    return basis[0], int(ranks[0]), means.shape[1]  # columns: orthonormal basis of R^d, first r span the means
 
 
 def gaussian_expectation(func, means, *, step: float = 0.125, radius: float = 9.0) -> GaussianExpectation:
