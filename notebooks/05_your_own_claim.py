@@ -21,11 +21,13 @@
 # confirmation of every failure in arbitrary precision, Arb certification of the instances on
 # a line, the verdict table, `report.json`, `report.md` and replayable counterexamples.
 #
-# This notebook writes a file with xfd24's Lemma 11 and a deliberately wrong Theorem 14
-# (constant 1/4 instead of 1/2), runs it and reads the report.
+# This notebook copies the shipped `examples/claims.toml` (xfd24's Lemma 11, Theorem 14, Lemma 19
+# with its hypothesis, and a deliberately wrong Theorem 14 with the constant 1/4 instead of 1/2),
+# runs it and reads the report.
 
 # %%
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -38,25 +40,8 @@ from verify.report import format_table, write_report
 
 folder = Path(tempfile.mkdtemp(prefix="overmix-claims-"))
 claims_toml = folder / "claims.toml"
-claims_toml.write_text('''
-[[claim]]
-id = "me.lemma11"
-statement = "Lemma 11 with the constant C"
-lhs = "psi_tilde_sq"
-relation = ">="
-rhs = "exp(-8*U) * spread**2 / (C * d * (1 + 2*mu_max*sqrt(d))**2)"
-constant = { name = "C", paper = "40000" }
-space = { n = [2, 3], d = [1, 3], scale = 2 }
-
-[[claim]]
-id = "me.thm14_quarter"
-statement = "Theorem 14 with 1/4 (wrong on purpose)"
-lhs = "loss"
-relation = "<="
-rhs = "C * sum_pi_mu_sq"
-constant = { name = "C", paper = "1/4" }
-space = { n = [2, 3], d = 1, scale = 2 }
-''')
+shutil.copy(Path("examples") / "claims.toml", claims_toml)  # run from the repository root
+print(claims_toml.read_text())
 print(sorted(expression.QUANTITIES))
 
 # %% [markdown]
@@ -72,7 +57,7 @@ entries = load(claims_toml)
 for e in entries:
     print(e.claim.id, ":", e.lhs, e.relation, e.rhs)
     print("   tight", e.constant.name, "=", e.constant.tight, "| reported:", e.constant.best, "over the instances")
-assert entries[0].constant.best == "max" and entries[1].constant.best == "max"
+assert all(e.constant.best == "max" for e in entries)
 print("identities proven by the symbolic layer instead:", ", ".join(sym.available_claims()[:4]), "...")
 
 # %% [markdown]
@@ -86,7 +71,8 @@ report = check_file(claims_toml, seed=0, instances=3, search_seconds=3, out_dir=
 write_report(report, out_dir)
 print(format_table(report))
 verdicts = {c["id"]: c["verdict"] for c in report["claims"]}
-assert verdicts == {"me.lemma11": "SUPPORTED", "me.thm14_quarter": "REFUTED"}
+assert verdicts == {"me.lemma11": "SUPPORTED", "me.thm14": "SUPPORTED", "me.lemma19": "SUPPORTED",
+                    "me.thm14_quarter": "REFUTED"}, verdicts
 
 # %% [markdown]
 # Lemma 11 holds on every instance, with the tight $C$ far below the paper's 40000; the 1/4 variant

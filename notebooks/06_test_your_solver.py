@@ -51,14 +51,19 @@ def span_rule(means, q=80):
     return Y @ u[:, :r].T, W
 
 
-def buggy_step(weights, means, eta):
-    X, W = span_rule(means)
-    scores = X @ means.T + np.log(weights)            # BUG: no - |mu_i|^2 / 2
-    scores -= scores.max(axis=1, keepdims=True)
+def step_from_scores(scores, means, eta, X, W):
+    """Gradient-EM step from the E-step scores a_i(x) at the rule's nodes X (weights W)."""
+    scores = scores - scores.max(axis=1, keepdims=True)
     psi = np.exp(scores)
     psi /= psi.sum(axis=1, keepdims=True)
     grad = means * (W @ psi)[:, None] - psi.T @ (W[:, None] * X)
     return means - eta * grad
+
+
+def buggy_step(weights, means, eta):
+    X, W = span_rule(means)
+    scores = X @ means.T + np.log(weights)            # BUG: no - |mu_i|^2 / 2
+    return step_from_scores(scores, means, eta, X, W)
 
 
 # %% [markdown]
@@ -102,11 +107,7 @@ except SolverMismatch as failure:
 def fixed_step(weights, means, eta):
     X, W = span_rule(means)
     scores = X @ means.T + np.log(weights) - 0.5 * np.sum(means * means, axis=1)
-    scores -= scores.max(axis=1, keepdims=True)
-    psi = np.exp(scores)
-    psi /= psi.sum(axis=1, keepdims=True)
-    grad = means * (W @ psi)[:, None] - psi.T @ (W[:, None] * X)
-    return means - eta * grad
+    return step_from_scores(scores, means, eta, X, W)
 
 
 report = check_solver(fixed_step, kind="gradient_em")

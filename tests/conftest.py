@@ -2,11 +2,13 @@
 
 Hypothesis profiles: ``ci`` (derandomized, selected when ``CI=true``) and
 ``dev`` (default). Every failure found is pinned with ``@example`` in its test.
-mpmath precision is reset after every test so no test leaks a changed context.
+mpmath precision is reset after every test so no test leaks a changed context, and a test
+whose library code leaves python-flint's global precision changed fails.
 """
 
 import os
 
+import flint
 import mpmath
 import pytest
 from hypothesis import HealthCheck, settings
@@ -29,6 +31,15 @@ def _reset_mpmath_precision():
     mpmath.mp.dps = 15
     yield
     mpmath.mp.dps = 15
+
+
+@pytest.fixture(autouse=True)
+def _flint_precision_unchanged():
+    old = flint.ctx.prec
+    yield
+    changed = flint.ctx.prec
+    flint.ctx.prec = old
+    assert changed == old, "library code changed flint.ctx.prec"
 
 
 @pytest.fixture(autouse=True, scope="session")

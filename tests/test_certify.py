@@ -21,14 +21,6 @@ from verify.certify import (CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, Enclosure, 
                             certify_instance, certify_on_interval, line_quantities)
 
 
-@pytest.fixture(autouse=True)
-def _restore_flint_prec():
-    old = flint.ctx.prec
-    yield
-    assert flint.ctx.prec == old, "library code changed flint.ctx.prec"
-    flint.ctx.prec = old
-
-
 def _instance(draw_weights, coords, direction):
     w = np.asarray(draw_weights, float)
     w = w / w.sum()

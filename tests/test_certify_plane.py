@@ -18,14 +18,6 @@ NAMES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
 U, V = (1, 2, 2), (2, 1, -2)  # orthogonal rational vectors of norm 3: a plane in general position in R^3
 
 
-@pytest.fixture(autouse=True)
-def _restore_flint_prec():
-    old = flint.ctx.prec
-    yield
-    assert flint.ctx.prec == old, "library code changed flint.ctx.prec"
-    flint.ctx.prec = old
-
-
 def _params(weights, coords, embed):
     """Exact decimal-string instance: means a_i U/3 + b_i V/3 in R^3, or (a_i, b_i) in R^2."""
     total = sum(weights)

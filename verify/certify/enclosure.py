@@ -202,6 +202,24 @@ class Enclosure:
                 "prec": self.prec, "method": self.method}
 
 
+def enclose_quantities(values: dict, lift, prec: int, method: str) -> dict:
+    """Enclosures of quantities computed in reduced coordinates, lifted to :math:`\mathbb R^d`.
+
+    ``values`` maps a quantity name to Arb balls in reduced coordinates; ``lift(g)``
+    maps one reduced gradient row to its d coordinates :math:`(B g)_k` (Arb). Scalars
+    and the responsibility means are not lifted.
+    """
+    out = {}
+    for q, v in values.items():
+        if q in ("gradient", "gradient_stein"):
+            out[q] = [[Enclosure.from_arb(x, prec, method) for x in lift(g)] for g in v]
+        elif q == "responsibility_means":
+            out[q] = [Enclosure.from_arb(g, prec, method) for g in v]
+        else:
+            out[q] = Enclosure.from_arb(v, prec, method)
+    return out
+
+
 def _decimal(x: Fraction, digits: int, rounding) -> str:
     """``x`` rounded to ``digits`` significant decimal digits in the direction ``rounding``."""
     ctx = decimal.Context(prec=int(digits), rounding=rounding, Emin=-999999, Emax=999999)

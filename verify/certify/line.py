@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ._flint import require, workprec
-from .enclosure import Enclosure, _to_fraction
+from .enclosure import Enclosure, _to_fraction, enclose_quantities
 from .quadrature import _log, integrate
 
 QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
@@ -383,13 +383,8 @@ def line_quantities(mix, names=QUANTITIES, *, prec: int = DEFAULT_PREC, tol: flo
     with workprec(prec):
         vals = line_quantities_arb(mix.arb_weights(), mix.arb_coords(), names, prec=prec, tol=tol, stats=stats)
         e = mix.arb_direction()
-        out = {}
-        for q, v in vals.items():
-            if q in ("gradient", "gradient_stein"):
-                out[q] = [[Enclosure.from_arb(g * ea, prec, method) for ea in e] for g in v]
-                out[q + "_coeff"] = [Enclosure.from_arb(g, prec, method) for g in v]
-            elif q == "responsibility_means":
-                out[q] = [Enclosure.from_arb(g, prec, method) for g in v]
-            else:
-                out[q] = Enclosure.from_arb(v, prec, method)
+        out = enclose_quantities(vals, lambda g: [g * ea for ea in e], prec, method)
+        for q in ("gradient", "gradient_stein"):
+            if q in vals:
+                out[q + "_coeff"] = [Enclosure.from_arb(g, prec, method) for g in vals[q]]
     return LineQuantities(out, prec, mix, {"method": method, **stats})

@@ -24,7 +24,7 @@ from fractions import Fraction
 from solvers.estimates import check_quantities
 
 from ._flint import require, workprec
-from .enclosure import Enclosure
+from .enclosure import Enclosure, enclose_quantities
 from .line import DEFAULT_PREC, LineMixture, line_quantities
 from .plane import QUANTITIES, plane_quantities_arb
 
@@ -211,13 +211,5 @@ def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAUL
     with workprec(prec):
         vals = plane_quantities_arb(mix.arb_weights(), mix.arb_coords(), names, prec=prec, tol=tol, stats=stats)
         e = mix.arb_unit_basis()
-        out = {}
-        for q, v in vals.items():
-            if q in ("gradient", "gradient_stein"):
-                out[q] = [[Enclosure.from_arb(g[0] * e[0][k] + g[1] * e[1][k], prec, method)
-                           for k in range(mm.d)] for g in v]
-            elif q == "responsibility_means":
-                out[q] = [Enclosure.from_arb(g, prec, method) for g in v]
-            else:
-                out[q] = Enclosure.from_arb(v, prec, method)
+        out = enclose_quantities(vals, lambda g: [g[0] * e[0][k] + g[1] * e[1][k] for k in range(mm.d)], prec, method)
     return MixtureQuantities(out, 2, prec, {"method": method, **stats})

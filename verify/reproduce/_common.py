@@ -98,6 +98,14 @@ def read_csv(path):
         return [{k: _parse(v) for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
+def unit_rows(units, fn, columns, out_dir, name, executor=None, progress=None):
+    """The rows of every unit (:func:`run_units`) through the figure's CSV (:func:`roundtrip`):
+    ``(rows_as_read, csv_path, notes)``."""
+    results, notes = run_units(units, fn, executor, progress)
+    rows, csv_path = roundtrip([r for res in results for r in res], columns, out_dir, name)
+    return rows, csv_path, notes
+
+
 def roundtrip(rows, columns, out_dir, name):
     """Write the CSV (to ``out_dir`` or a temporary buffer) and return ``(rows_as_read, csv_path)``."""
     if out_dir is None:
@@ -124,10 +132,16 @@ def column(rows, name):
     return np.array([r[name] for r in rows], dtype=float)
 
 
-def plot_loss_runs(ax, rows, group_key, groups, colors, runs, x_name, summary):
-    """One semilog-y curve of ``loss`` against ``x_name`` per (group, run); the first run of a
-    group carries its legend label. Non-positive losses are not drawn. The final loss of
-    each run is appended to ``summary["final_loss[<group>]"]``."""
+def loss_runs_figure(name, title, table, group_key, groups, colors, runs, x_name, labels, out_dir):
+    """A one-panel figure of ``loss`` against ``x_name`` (semilog y), one curve per (group, run).
+
+    ``table`` is ``(rows, csv_path, notes)`` of :func:`unit_rows`; ``labels`` the x and y axis
+    labels. The first run of a group carries its legend label; non-positive losses are not drawn.
+    The final loss of each run goes to the summary as ``final_loss[<group>]``.
+    """
+    rows, csv_path, notes = table
+    fig, (ax,) = new_figure(1, title)
+    summary = {}
     for group, color in zip(groups, colors):
         for run in range(runs):
             sel = select(rows, **{group_key: group, "run": float(run)})
@@ -135,6 +149,10 @@ def plot_loss_runs(ax, rows, group_key, groups, colors, runs, x_name, summary):
             ax.semilogy(column(sel, x_name), np.where(loss > 0, loss, np.nan), color=color, alpha=0.8,
                         label=group if run == 0 else None)
             summary.setdefault(f"final_loss[{group}]", []).append(float(loss[-1]))
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.legend(fontsize=8)
+    return finish(name, fig, rows, csv_path, out_dir, notes, summary)
 
 
 def log_times(n_iter, points=120):

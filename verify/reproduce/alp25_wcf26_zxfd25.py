@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ._common import column, finish, log_times, new_figure, plot_loss_runs, roundtrip, run_units, select, unit_rng
+from ._common import column, finish, log_times, loss_runs_figure, new_figure, select, unit_rng, unit_rows
 
 ALP_WEIGHTS = {"DFT condition (0.4,0.3,0.2,0.1)": (0.4, 0.3, 0.2, 0.1), "uniform (1/4 each)": (0.25,) * 4}
 ALP_SIZES = {False: dict(runs=4, n_iter=300), True: dict(runs=2, n_iter=20)}
@@ -53,15 +53,10 @@ def figure_alp25(out_dir=None, quick=False, seed=0, executor=None, progress=None
     """
     size = ALP_SIZES[bool(quick)]
     units = [(seed, i, size["runs"], size["n_iter"]) for i in range(len(ALP_WEIGHTS))]
-    results, notes = run_units(units, alp25_unit, executor, progress)
-    rows, csv_path = roundtrip([r for res in results for r in res], ALP_COLUMNS, out_dir, "alp25.fig")
-    fig, (ax,) = new_figure(1, "alp25 (EM on overspecified mixtures), figure: structured EM, k=4, d=3")
-    summary = {}
-    plot_loss_runs(ax, rows, "weights", ALP_WEIGHTS, ("tab:blue", "tab:orange"), size["runs"], "t", summary)
-    ax.set_xlabel("EM iteration t")
-    ax.set_ylabel("L(theta_t)  (log scale)")
-    ax.legend(fontsize=8)
-    return finish("alp25.fig", fig, rows, csv_path, out_dir, notes, summary)
+    table = unit_rows(units, alp25_unit, ALP_COLUMNS, out_dir, "alp25.fig", executor, progress)
+    return loss_runs_figure("alp25.fig", "alp25 (EM on overspecified mixtures), figure: structured EM, k=4, d=3",
+                            table, "weights", ALP_WEIGHTS, ("tab:blue", "tab:orange"), size["runs"], "t",
+                            ("EM iteration t", "L(theta_t)  (log scale)"), out_dir)
 
 
 def wcf26_unit(unit):
@@ -91,16 +86,11 @@ def figure_wcf26(out_dir=None, quick=False, seed=0, executor=None, progress=None
     """
     size = WCF_SIZES[bool(quick)]
     units = [(seed, m, size["runs"], size["K"], size["n_outer"]) for m in ("gradient", "polyak")]
-    results, notes = run_units(units, wcf26_unit, executor, progress)
-    rows, csv_path = roundtrip([r for res in results for r in res], WCF_COLUMNS, out_dir, "wcf26.fig")
-    fig, (ax,) = new_figure(1, "wcf26 (Wang, Charisopoulos et al. 2026), figure: n=2, d=2, pi=(0.3,0.7)")
-    summary = {}
-    methods = list(dict.fromkeys(r["method"] for r in rows))
-    plot_loss_runs(ax, rows, "method", methods, ("tab:blue", "tab:red"), size["runs"], "evaluations", summary)
-    ax.set_xlabel("gradient evaluations")
-    ax.set_ylabel("L(mu)  (log scale)")
-    ax.legend(fontsize=8)
-    return finish("wcf26.fig", fig, rows, csv_path, out_dir, notes, summary)
+    table = unit_rows(units, wcf26_unit, WCF_COLUMNS, out_dir, "wcf26.fig", executor, progress)
+    methods = list(dict.fromkeys(r["method"] for r in table[0]))
+    return loss_runs_figure("wcf26.fig", "wcf26 (Wang, Charisopoulos et al. 2026), figure: n=2, d=2, pi=(0.3,0.7)",
+                            table, "method", methods, ("tab:blue", "tab:red"), size["runs"], "evaluations",
+                            ("gradient evaluations", "L(mu)  (log scale)"), out_dir)
 
 
 def zxfd25_truth(m):
@@ -138,8 +128,7 @@ def figure_zxfd25(out_dir=None, quick=False, seed=0, executor=None, progress=Non
     size = ZX_SIZES[bool(quick)]
     pairs = sorted({(m, int(round(f * m))) for m in size["m_values"] for f in size["n_factors"]})
     units = [(seed, v, m, n, size["runs"], size["n_iter"]) for v in ("hybrid", "gradient") for m, n in pairs]
-    results, notes = run_units(units, zxfd25_unit, executor, progress)
-    rows, csv_path = roundtrip([r for res in results for r in res], ZX_COLUMNS, out_dir, "zxfd25.fig")
+    rows, csv_path, notes = unit_rows(units, zxfd25_unit, ZX_COLUMNS, out_dir, "zxfd25.fig", executor, progress)
     fig, (ax_h, ax_g) = new_figure(2, "zxfd25 (Zhou, Xu, Fazel, Du 2025), figure: random initialization from "
                                       "the truth, m components on a circle of radius 4, d=2")
     summary = {}

@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 from ..claims.fits import fit_log_linear
-from ._common import column, finish, log_times, new_figure, roundtrip, run_units, select, unit_rng
+from ._common import column, finish, log_times, new_figure, select, unit_rng, unit_rows
 
 D, ETA = 5, 0.7
 WEIGHT_CONFIGS = ((1 / 3, 1 / 3, 1 / 3), (1 / 6, 1 / 3, 1 / 2), (1 / 20, 1 / 5, 3 / 4))
@@ -93,8 +93,7 @@ def figure_xfd24_fig1(out_dir=None, quick=False, seed=0, executor=None, progress
     size = FIG1_SIZES[bool(quick)]
     units = [("convergence", seed, n, size["n_iter"]) for n in size["n_values"]]
     units += [("weights", seed, c, size["runs"], size["n_iter"]) for c in range(len(WEIGHT_CONFIGS))]
-    results, notes = run_units(units, fig1_unit, executor, progress)
-    rows, csv_path = roundtrip([r for res in results for r in res], FIG1_COLUMNS, out_dir, "xfd24.fig1")
+    rows, csv_path, notes = unit_rows(units, fig1_unit, FIG1_COLUMNS, out_dir, "xfd24.fig1", executor, progress)
     fig, (ax_l, ax_d, ax_w) = new_figure(3, "xfd24 (Xu, Fazel, Du 2024), Figure 1: population gradient EM, "
                                             f"d={D}, eta={ETA}")
     summary = {}
@@ -178,8 +177,7 @@ def figure_xfd24_fig2(out_dir=None, quick=False, seed=0, executor=None, progress
     chunk = min(size["chunk"], size["runs"])
     units += [("statistical", seed, N, k, chunk, size["n_iter"]) for N in size["sizes"]
               for k in range(size["runs"] // chunk)]
-    results, notes = run_units(units, fig2_unit, executor, progress)
-    rows, csv_path = roundtrip([r for res in results for r in res], FIG2_COLUMNS, out_dir, "xfd24.fig2")
+    rows, csv_path, notes = unit_rows(units, fig2_unit, FIG2_COLUMNS, out_dir, "xfd24.fig2", executor, progress)
     fig, (ax_12, ax_2, ax_s) = new_figure(3, "xfd24 (Xu, Fazel, Du 2024), Figure 2")
     for ax, c, color in ((ax_12, 12, "tab:red"), (ax_2, 2, "tab:blue")):
         sel = select(rows, panel="gradient", constant=float(c))

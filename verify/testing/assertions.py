@@ -71,24 +71,24 @@ def _tail(rtol, atol, dps):
     return out + (f", dps={dps!r}" if dps is not None else "")
 
 
-def assert_population_gradient(fn, mixture, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL, *, dps=None):
-    r"""``fn(weights, means) -> (n, d)`` equals :math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i - x)]` (xfd24.fact1)."""
+def _assert_population_value(quantity, what, call, fn, mixture, rtol, atol, dps):
     mix = _as_mixture(mixture)
     rtol, atol = _tolerances(rtol, atol)
-    values, errors, method = population_values(mix, ("gradient",), dps)
+    values, errors, method = population_values(mix, (quantity,), dps)
     user = fn(mix.weights.copy(), mix.means.copy())
-    repro = f"assert_population_gradient(fn, {mix!r}{_tail(rtol, atol, dps)})"
-    _check("population gradient", user, values["gradient"], errors["gradient"], mix, rtol, atol, repro, method)
+    repro = f"{call}, {mix!r}{_tail(rtol, atol, dps)})"
+    _check(what, user, values[quantity], errors[quantity], mix, rtol, atol, repro, method)
+
+
+def assert_population_gradient(fn, mixture, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL, *, dps=None):
+    r"""``fn(weights, means) -> (n, d)`` equals :math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i - x)]` (xfd24.fact1)."""
+    _assert_population_value("gradient", "population gradient", "assert_population_gradient(fn", fn, mixture,
+                             rtol, atol, dps)
 
 
 def assert_loss(loss_fn, mixture, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL, *, dps=None):
     r"""``loss_fn(weights, means) -> float`` equals :math:`L = KL(N(0, I)\,\|\,p_\mu)`."""
-    mix = _as_mixture(mixture)
-    rtol, atol = _tolerances(rtol, atol)
-    values, errors, method = population_values(mix, ("loss",), dps)
-    user = loss_fn(mix.weights.copy(), mix.means.copy())
-    repro = f"assert_loss(loss_fn, {mix!r}{_tail(rtol, atol, dps)})"
-    _check("loss", user, values["loss"], errors["loss"], mix, rtol, atol, repro, method)
+    _assert_population_value("loss", "loss", "assert_loss(loss_fn", loss_fn, mixture, rtol, atol, dps)
 
 
 def assert_gradient_em_step(step_fn, mixture, eta, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL, *, dps=None):

@@ -288,16 +288,21 @@ def check_finite_for_large_means(step_fn, kind="gradient_em", **options):
     return _run("finite_for_large_means", config, evaluate)
 
 
+def _call_on_copies(step_fn, config, inst):
+    """One call of the step on fresh arrays of the instance: its result, the arrays it was given (as
+    the call left them) and untouched copies of them, each ``(weights, means, X)``."""
+    X = _data(config, inst)
+    w, m = inst.arrays()
+    untouched = (*inst.arrays(), None if X is None else X.copy())
+    return _both(step_fn, config, w, m, inst.eta, X), (w, m, X), untouched
+
+
 def check_deterministic(step_fn, kind="gradient_em", **options):
     """Two calls on equal inputs return bitwise equal results."""
     config = Config.make(step_fn, kind, **options)
 
     def evaluate(inst):
-        X = _data(config, inst)
-        w, m = inst.arrays()
-        a = _both(step_fn, config, w, m, inst.eta, X)
-        w, m = inst.arrays()
-        b = _both(step_fn, config, w, m, inst.eta, None if X is None else X.copy())
+        a, b = (_call_on_copies(step_fn, config, inst)[0] for _ in range(2))
         same = np.array_equal(a[1], b[1], equal_nan=True) and (a[0] is None or np.array_equal(a[0], b[0]))
         return Outcome(0.0 if same else float("inf"), 1.0,
                        f"two calls on equal inputs returned {fmt(a[1])} and {fmt(b[1])} "
@@ -311,12 +316,8 @@ def check_inputs_unchanged(step_fn, kind="gradient_em", **options):
     config = Config.make(step_fn, kind, **options)
 
     def evaluate(inst):
-        X = _data(config, inst)
-        w, m = inst.arrays()
-        X0 = None if X is None else X.copy()
-        _both(step_fn, config, w, m, inst.eta, X)
-        w0, m0 = inst.arrays()
-        changed = [name for name, a, b in (("weights", w, w0), ("means", m, m0), ("X", X, X0))
+        _, given, untouched = _call_on_copies(step_fn, config, inst)
+        changed = [name for name, a, b in zip(("weights", "means", "X"), given, untouched)
                    if a is not None and not np.array_equal(a, b)]
         return Outcome(float("inf") if changed else 0.0, 1.0, f"the step modified its argument(s) {changed}")
 
