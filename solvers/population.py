@@ -515,31 +515,20 @@ def _lattice(mix, reduction, split, quantities, rtol, seed, max_points):
     return PopulationEstimate(values=values, errors=errors, engine="lattice", detail=detail)
 
 
-def loss(mix: Mixture, **kwargs) -> float:
-    r"""Population loss :math:`L(\mu)=KL(N(0,I)\,\|\,p_\mu)`. Keywords as in :func:`estimate`."""
-    return estimate(mix, ("loss",), **kwargs).values["loss"]
+def _single_quantity(name: str, doc: str):
+    """``name(mix, **kwargs)``: the value of one quantity of :func:`estimate` (its error is dropped)."""
+    def value(mix: Mixture, **kwargs):
+        return estimate(mix, (name,), **kwargs).values[name]
+
+    value.__name__ = value.__qualname__ = name
+    value.__doc__ = doc + " Keywords as in :func:`estimate`; use :func:`estimate` for the error bound."
+    return value
 
 
-def gradient(mix: Mixture, **kwargs) -> np.ndarray:
-    r""":math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i-x)]` (xfd24.fact1 form), shape (n, d)."""
-    return estimate(mix, ("gradient",), **kwargs).values["gradient"]
-
-
-def gradient_stein(mix: Mixture, **kwargs) -> np.ndarray:
-    r"""Stein form :math:`E[\psi_i(x)\sum_k\psi_k(x)\mu_k]` of the gradient (xfd24.lemma9), shape (n, d)."""
-    return estimate(mix, ("gradient_stein",), **kwargs).values["gradient_stein"]
-
-
-def psi_tilde_sq(mix: Mixture, **kwargs) -> float:
-    r""":math:`E|\tilde\psi(x)|^2 = E|\sum_i\psi_i(x)\mu_i|^2`."""
-    return estimate(mix, ("psi_tilde_sq",), **kwargs).values["psi_tilde_sq"]
-
-
-def responsibility_means(mix: Mixture, **kwargs) -> np.ndarray:
-    r""":math:`E\psi_i(x)`, shape (n,)."""
-    return estimate(mix, ("responsibility_means",), **kwargs).values["responsibility_means"]
-
-
-def hessian(mix: Mixture, **kwargs) -> np.ndarray:
-    r"""Hessian of L in :math:`\mu`, shape (n d, n d), flattened index ``i*d + a``."""
-    return estimate(mix, ("hessian",), **kwargs).values["hessian"]
+loss = _single_quantity("loss", r"Population loss :math:`L(\mu)=KL(N(0,I)\,\|\,p_\mu)`.")
+gradient = _single_quantity("gradient", r":math:`\nabla_{\mu_i}L = E[\psi_i(x)(\mu_i-x)]` (xfd24.fact1 form), shape (n, d).")
+gradient_stein = _single_quantity(
+    "gradient_stein", r"Stein form :math:`E[\psi_i(x)\sum_k\psi_k(x)\mu_k]` of the gradient (xfd24.lemma9), shape (n, d).")
+psi_tilde_sq = _single_quantity("psi_tilde_sq", r":math:`E|\tilde\psi(x)|^2 = E|\sum_i\psi_i(x)\mu_i|^2`.")
+responsibility_means = _single_quantity("responsibility_means", r":math:`E\psi_i(x)`, shape (n,).")
+hessian = _single_quantity("hessian", r"Hessian of L in :math:`\mu`, shape (n d, n d), flattened index ``i*d + a``.")

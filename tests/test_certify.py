@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 flint = pytest.importorskip("flint")
 
+from _enclosures import assert_reference_contained  # noqa: E402
+
 from solvers import Mixture  # noqa: E402
 from verify import reference  # noqa: E402
 from verify import certify  # noqa: E402
-from verify.certify.enclosure import _to_fraction  # noqa: E402
 from verify.certify import (CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, Enclosure, LineMixture,  # noqa: E402
                             certify_instance, certify_on_interval, line_quantities)
 
@@ -35,13 +36,6 @@ instances = st.integers(1, 4).flatmap(lambda n: st.tuples(
     st.sampled_from([(1.0,), (1.0, 0.0), (0.0, 1.0, 0.0), (1.0, 2.0), (-1.0, 0.5, 2.0)])))
 
 
-def _contains(enc: Enclosure, value, error) -> bool:
-    """The enclosure meets [value - error, value + error] (reference rounded to its dps)."""
-    v = _to_fraction(value)  # exact (mpmath.mpf(value) would round to the current precision)
-    e = Fraction(float(error)) + Fraction(1, 10**28) * (1 + abs(v))
-    return enc.lower - e <= v <= enc.upper + e
-
-
 @settings(max_examples=6, deadline=None)
 @given(instances)
 @example(([1.0], [-1.0], (1.0,)))  # sign of c_i along a negative axis mean
@@ -54,13 +48,7 @@ def test_enclosures_contain_reference(inst):
     names = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
     ref = reference.quantities(mix, names, dps=30)
     got = line_quantities(params, names)
-    assert _contains(got["loss"], ref["loss"].value, ref["loss"].error)
-    assert _contains(got["psi_tilde_sq"], ref["psi_tilde_sq"].value, ref["psi_tilde_sq"].error)
-    for enc, val in zip(got["responsibility_means"], ref["responsibility_means"].value):
-        assert _contains(enc, val, ref["responsibility_means"].error)
-    for row_e, row_v in zip(got["gradient"], ref["gradient"].value):
-        for enc, val in zip(row_e, row_v):
-            assert _contains(enc, val, ref["gradient"].error)
+    assert_reference_contained(got, ref, 28)
 
 
 @settings(max_examples=12, deadline=None)

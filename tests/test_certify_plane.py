@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 flint = pytest.importorskip("flint")
 
+from _enclosures import assert_reference_contained  # noqa: E402
+
 from verify import certify, reference  # noqa: E402
 from verify.certify import CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, mixture_quantities  # noqa: E402
-from verify.certify.enclosure import _to_fraction  # noqa: E402
 
 NAMES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
 U, V = (1, 2, 2), (2, 1, -2)  # orthogonal rational vectors of norm 3: a plane in general position in R^3
@@ -27,12 +28,6 @@ def _params(weights, coords, embed):
     else:
         means = [[str(a), str(b)] for a, b in coords]
     return {"weights": w, "means": means}
-
-
-def _contains(enc, value, error) -> bool:
-    v = _to_fraction(value)
-    e = _to_fraction(error) + Fraction(1, 10**38) * (1 + abs(v))
-    return enc.lower - e <= v <= enc.upper + e
 
 
 def _plane_instances(n_max, scale):
@@ -50,13 +45,7 @@ def _check_against_reference(inst):
     got = mixture_quantities(params["weights"], params["means"], NAMES, prec=128)
     assert got.rank == 2
     ref = reference.quantities(weights=params["weights"], means=params["means"], quantities=NAMES, dps=40)
-    assert _contains(got["loss"], ref["loss"].value, ref["loss"].error)
-    assert _contains(got["psi_tilde_sq"], ref["psi_tilde_sq"].value, ref["psi_tilde_sq"].error)
-    for enc, val in zip(got["responsibility_means"], ref["responsibility_means"].value):
-        assert _contains(enc, val, ref["responsibility_means"].error)
-    for row_e, row_v in zip(got["gradient"], ref["gradient"].value):
-        for enc, val in zip(row_e, row_v):
-            assert _contains(enc, val, ref["gradient"].error)
+    assert_reference_contained(got, ref, 38)
     assert got.max_width() < 1e-20
 
 

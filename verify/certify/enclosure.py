@@ -202,6 +202,32 @@ class Enclosure:
                 "prec": self.prec, "method": self.method}
 
 
+@dataclass(frozen=True)
+class QuantityEnclosures:
+    """Certified enclosures of population quantities, by name, with the Arb precision and details.
+
+    ``values[name]`` is an :class:`Enclosure` or nested lists of them (gradients ``n x d``).
+    """
+
+    values: dict
+    prec: int
+    detail: dict
+
+    def __getitem__(self, name):
+        return self.values[name]
+
+    def max_width(self) -> float:
+        """Largest diameter among all returned enclosures."""
+        widths, stack = [], list(self.values.values())
+        while stack:
+            x = stack.pop()
+            if isinstance(x, Enclosure):
+                widths.append(x.width)
+            else:
+                stack.extend(x)
+        return max(widths) if widths else 0.0
+
+
 def enclose_quantities(values: dict, lift, prec: int, method: str) -> dict:
     """Enclosures of quantities computed in reduced coordinates, lifted to :math:`\mathbb R^d`.
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ._flint import require, workprec
-from .enclosure import Enclosure, _to_fraction, enclose_quantities
+from .enclosure import Enclosure, QuantityEnclosures, _to_fraction, enclose_quantities
 from .quadrature import _log, integrate
 
 QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
@@ -335,16 +335,11 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
 
 
 @dataclass(frozen=True)
-class LineQuantities:
-    """Certified enclosures of the r = 1 population quantities (see :func:`line_quantities`)."""
+class LineQuantities(QuantityEnclosures):
+    """Certified enclosures of the r = 1 population quantities (see :func:`line_quantities`), with
+    the exact line mixture they were computed for."""
 
-    values: dict
-    prec: int
     mixture: LineMixture
-    detail: dict
-
-    def __getitem__(self, name):
-        return self.values[name]
 
 
 def line_quantities(mix, names=QUANTITIES, *, prec: int = DEFAULT_PREC, tol: float | None = None) -> LineQuantities:
@@ -387,4 +382,4 @@ def line_quantities(mix, names=QUANTITIES, *, prec: int = DEFAULT_PREC, tol: flo
         for q in ("gradient", "gradient_stein"):
             if q in vals:
                 out[q + "_coeff"] = [Enclosure.from_arb(g, prec, method) for g in vals[q]]
-    return LineQuantities(out, prec, mix, {"method": method, **stats})
+    return LineQuantities(values=out, prec=prec, detail={"method": method, **stats}, mixture=mix)

@@ -24,7 +24,7 @@ from fractions import Fraction
 from solvers.estimates import check_quantities
 
 from ._flint import require, workprec
-from .enclosure import Enclosure, enclose_quantities
+from .enclosure import QuantityEnclosures, enclose_quantities
 from .line import DEFAULT_PREC, LineMixture, line_quantities
 from .plane import QUANTITIES, plane_quantities_arb
 
@@ -119,7 +119,7 @@ class PlaneMixture:
 
 
 @dataclass(frozen=True)
-class MixtureQuantities:
+class MixtureQuantities(QuantityEnclosures):
     """Certified enclosures from :func:`mixture_quantities`.
 
     Attributes
@@ -135,26 +135,7 @@ class MixtureQuantities:
         ``method`` and cubature statistics.
     """
 
-    values: dict
     rank: int
-    prec: int
-    detail: dict
-
-    def __getitem__(self, name):
-        return self.values[name]
-
-    def max_width(self) -> float:
-        """Largest diameter among all returned enclosures."""
-        widths = []
-        for v in self.values.values():
-            stack = [v]
-            while stack:
-                x = stack.pop()
-                if isinstance(x, Enclosure):
-                    widths.append(x.width)
-                else:
-                    stack.extend(x)
-        return max(widths) if widths else 0.0
 
 
 def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAULT_PREC, *,
@@ -204,7 +185,7 @@ def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAUL
     if len(basis) <= 1:
         line = line_quantities(LineMixture.from_means(mm.weights, mm.means), names, prec=prec)
         values = {q: line.values[q] for q in names}
-        return MixtureQuantities(values, len(basis), prec, dict(line.detail))
+        return MixtureQuantities(values=values, prec=prec, detail=dict(line.detail), rank=len(basis))
     mix = PlaneMixture.from_exact(mm.weights, mm.means)
     stats: dict = {}
     method = f"arb tensor Gauss-Legendre on adaptive rectangles, analytic tails, prec={prec}"
@@ -212,4 +193,4 @@ def mixture_quantities(weights, means, quantities=QUANTITIES, prec: int = DEFAUL
         vals = plane_quantities_arb(mix.arb_weights(), mix.arb_coords(), names, prec=prec, tol=tol, stats=stats)
         e = mix.arb_unit_basis()
         out = enclose_quantities(vals, lambda g: [g[0] * e[0][k] + g[1] * e[1][k] for k in range(mm.d)], prec, method)
-    return MixtureQuantities(out, 2, prec, {"method": method, **stats})
+    return MixtureQuantities(values=out, prec=prec, detail={"method": method, **stats}, rank=2)

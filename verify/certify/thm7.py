@@ -42,6 +42,17 @@ from .verdict import CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, s
 CLAIM_ID = "xfd24.thm7"
 
 
+def _flint_for(n, d):
+    """python-flint for an instance with ``n`` >= 3 components in ``d`` >= 1 dimensions (ValueError
+    otherwise): ``(flint, None)``, or ``(None, skipped result)`` when it cannot be imported."""
+    if n < 3 or d < 1:
+        raise ValueError(f"n, d: thm7 expected n >= 3 and d >= 1, got n = {n!r}, d = {d!r}")
+    try:
+        return require(), None
+    except CertificationSkipped as exc:
+        return None, skipped(CLAIM_ID, str(exc))
+
+
 def horizon(d: int, eta: float) -> int:
     r""":math:`T = \lfloor e^d/(30\eta)\rfloor` (computed in Arb; raises if the floor is ambiguous)."""
     fl = require()
@@ -77,12 +88,9 @@ def certify_thm7(d: int, eta: float = 0.7, n: int = 3, *, prec: int = 128, recor
         relation ``">="``; ``detail`` has the verdict of each invariant, ``T``,
         the final :math:`a(T)`, :math:`\max_t |\Delta(t)|/(\eta t 60\sqrt d e^{-d})`.
     """
-    try:
-        fl = require()
-    except CertificationSkipped as exc:
-        return skipped(CLAIM_ID, str(exc))
-    if n < 3 or d < 1:
-        raise ValueError("thm7: expected n >= 3 and d >= 1")
+    fl, unavailable = _flint_for(n, d)
+    if unavailable is not None:
+        return unavailable
     arb = fl.arb
     T = horizon(d, eta)
     traj = []
@@ -165,12 +173,9 @@ def certify_thm7_all_eta(d: int, n: int = 3, *, pieces: int = 16, prec: int = 12
         ``lhs``: enclosure of G (the max over the pieces), ``rhs``:
         :math:`60\sqrt d e^{-d}`, relation ``"<="``.
     """
-    try:
-        fl = require()
-    except CertificationSkipped as exc:
-        return skipped(CLAIM_ID, str(exc))
-    if n < 3 or d < 1:
-        raise ValueError("thm7: expected n >= 3 and d >= 1")
+    fl, unavailable = _flint_for(n, d)
+    if unavailable is not None:
+        return unavailable
     arb = fl.arb
     prec = max(int(prec), int(1.5 * d) + 96)  # the bound is ~e^-d: keep ~100 bits below it
     with workprec(prec):

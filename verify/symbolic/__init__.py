@@ -32,6 +32,7 @@ from __future__ import annotations
 from .codegen import INTEGRANDS, GeneratedIntegrand, generate_integrand, integrand_expression
 from .expansion import FourthOrderExpansion, fourth_order_expansion, prove_expansion
 from .gaussian_parts import gaussian_integration_by_parts_1d
+from . import identities
 from .gaussian_quadrature import GaussianExpectation, gaussian_expectation, gaussian_expectation_mp
 from .identities import (
     DEFAULT_SIZES,
@@ -71,20 +72,9 @@ __all__ = [
     "Proof",
     "PROVEN",
     "FAILED",
-    "DEFAULT_SIZES",
     "SymbolicMixture",
     "symbolic_mixture",
     "gaussian_expectation_of_polynomial",
-    "check_responsibility_rule",
-    "check_log_partition_rule",
-    "eq22_gram_form",
-    "exp_atoms_to_symbols",
-    "prove_fact1",
-    "prove_eq8",
-    "prove_lemma9",
-    "prove_cor10",
-    "prove_eq22",
-    "prove_zxfd25_stein",
     "gaussian_integration_by_parts_1d",
     "FourthOrderExpansion",
     "fourth_order_expansion",
@@ -109,6 +99,7 @@ __all__ = [
     "GaussianExpectation",
     "gaussian_expectation",
     "gaussian_expectation_mp",
+    *identities.__all__,
 ]
 
 _PROVERS = {
