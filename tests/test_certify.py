@@ -20,6 +20,9 @@ from verify import reference  # noqa: E402
 from verify import certify  # noqa: E402
 from verify.certify import (CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, Enclosure, LineMixture,  # noqa: E402
                             certify_instance, certify_on_interval, line_quantities)
+from verify.claims import load_papers  # noqa: E402
+
+load_papers()  # the formula claims (Theorem 14, Lemmas 11 and 12) register their Arb statements
 
 
 def _instance(draw_weights, coords, direction):

@@ -15,6 +15,9 @@ import verify.certify as certify
 from verify.certify import (CERTIFIED, CERTIFIED_REFUTED, SKIPPED, SKIPPED_MESSAGE, UNDECIDED, CertificationSkipped,
                             Enclosure, compare)
 from verify.certify import _flint as flint_guard
+from verify.claims import load_papers  # noqa: E402
+
+load_papers()  # the formula claims (Theorem 14, Lemmas 11 and 12) register their Arb statements
 
 PARAMS = {"weights": [0.5, 0.5], "means": [[1.0], [-1.0]]}
 
@@ -57,7 +60,7 @@ def test_verdict_skipped_when_flint_missing(monkeypatch):
 def test_import_without_flint_subprocess():
     code = ("import sys; sys.modules['flint'] = None\n"
             "import verify.certify as c\n"
-            "r = c.certify_instance('xfd24.thm14', {'weights': [1.0], 'means': [[0.5]]})\n"
+            "r = c.certify_instance('xfd24.lemma19', {'weights': [1.0], 'means': [[0.5]]})\n"
             "print(c.available(), r.verdict, r.detail['skipped'])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

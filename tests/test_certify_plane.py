@@ -14,6 +14,9 @@ from _enclosures import assert_reference_contained  # noqa: E402
 
 from verify import certify, reference  # noqa: E402
 from verify.certify import CERTIFIED, CERTIFIED_REFUTED, UNDECIDED, mixture_quantities  # noqa: E402
+from verify.claims import load_papers  # noqa: E402
+
+load_papers()  # the formula claims (Theorem 14, Lemmas 11 and 12) register their Arb statements
 
 NAMES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
 U, V = (1, 2, 2), (2, 1, -2)  # orthogonal rational vectors of norm 3: a plane in general position in R^3
@@ -120,12 +123,17 @@ def registered():
 
 
 def test_thm14_with_a_quarter_is_certified_refuted_on_a_plane(registered):
-    cid = registered(certify.thm14_statement("1/4", "test.thm14_quarter"))
+    """Theorem 14's own formula (verify.claims) with its constant replaced, on Arb balls."""
+    from verify.claims import get
+    from verify.claims.formula import formula_statement, with_constant
+
+    cid = registered(formula_statement(with_constant(get("xfd24.thm14"), "1/4")))
     cert = certify.certify_claim(cid, [PLANE], builtin=False)
     assert cert.verdict == CERTIFIED_REFUTED and cert.counterexample["rank"] == 2
     res = cert.results[0]
-    assert res.lhs.certainly_gt(res.rhs) and res.rhs.mid == Fraction(53, 2000)  # (0.3*0.26 + 0.7*0.04)/4
-    half = registered(certify.thm14_statement("1/2", "test.thm14_half"))
+    assert res.lhs.certainly_gt(res.rhs)
+    assert res.rhs.lower <= Fraction(53, 2000) <= res.rhs.upper  # (0.3*0.26 + 0.7*0.04)/4
+    half = registered(formula_statement(with_constant(get("xfd24.thm14"), "1/2")))
     assert certify.certify_claim(half, [PLANE], builtin=False).verdict == CERTIFIED
 
 

@@ -7,20 +7,11 @@ import numpy as np
 import pytest
 
 from verify.claims import FAILS, HOLDS, PROVEN, SUPPORTED, Evaluation, all_claims, get, run_claim
+from verify.claims.catalogue import CATALOGUE_IDS
 from verify.claims.alp25_simplex import eval_dft, eval_hessian, pihat, rotation_powers
 from verify.claims.wcf26_expansion import closed_form, eval_expansion, richardson
 
-# copied from ../shared/claims.md (tables, in order); compared with the file itself when it is there
-CATALOGUE = (
-    "xfd24.fact1", "xfd24.eq8", "xfd24.lemma9", "xfd24.cor10", "xfd24.eq22", "xfd24.eq6", "xfd24.eq23",
-    "xfd24.lemma11", "xfd24.lemma12", "xfd24.lemma12.case2", "xfd24.lemma19", "xfd24.lemma17", "xfd24.lemma18",
-    "xfd24.thm13", "xfd24.thm14", "xfd24.lemma15", "xfd24.proof.norm_lower_tail", "xfd24.proof.norm_upper_tail",
-    "xfd24.proof.ratio_power", "xfd24.proof.lemma17_const", "xfd24.proof.eq11_step", "xfd24.proof.eq18_exp",
-    "xfd24.proof.exp_rational", "xfd24.thm7", "xfd24.thm2",
-    "alp25.dft", "alp25.hessian", "alp25.em_is_gd", "alp25.rate", "alp25.lloyd",
-    "zxfd25.global", "zxfd25.stein",
-    "wcf26.expansion", "wcf26.linear", "wcf26.misspecified",
-)
+CATALOGUE = CATALOGUE_IDS  # compared with ../shared/claims.md itself when it is there
 CATALOGUE_FILE = Path(__file__).resolve().parents[1].parent / "shared" / "claims.md"
 
 

@@ -19,8 +19,8 @@ r <= 2) or the claim is a scalar fact:
 * :func:`certify_instance` and :func:`certified_claim_ids`: one certified
   verdict per claim instance (CERTIFIED / CERTIFIED-REFUTED / UNDECIDED);
   mixture claims are :class:`MixtureStatement` objects (:func:`register_statement`
-  adds one; :func:`thm14_statement` and :func:`gradient_alignment_statement` build
-  two examples);
+  adds one; :func:`gradient_alignment_statement` builds an example; the formula
+  claims of :mod:`verify.claims` register theirs when the claims are loaded);
   :func:`certify_claim`: one claim-level verdict with a report line.
 * :func:`certify_thm7`: the Theorem 7 trajectory with interval propagation
   (one step size); :func:`certify_thm7_all_eta`: every step size at once from a
@@ -43,15 +43,15 @@ from .mixture import MixtureQuantities, PlaneMixture, exact_span, mixture_quanti
 from .scalar import (ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_eq18_exp, certify_exp_rational, certify_on_interval,
                      certify_scalar, certify_scalar_range, chi_mgf)
 from .statements import (Context, MixtureStatement, Side, gradient_alignment_statement, register_statement,
-                         thm14_statement, unregister_statement)
-from .instances import MIXTURE_CLAIMS, certified_claim_ids, certify_instance, certify_statement
-from .claims import BUILTIN_INSTANCES, ClaimCertificate, certify_claim
+                         unregister_statement)
+from .instances import certified_claim_ids, certify_instance, certify_statement
+from .claims import ClaimCertificate, certify_claim
 from .thm7 import certify_thm7, certify_thm7_all_eta, certify_thm7_range
 
 __all__ = [
-    "Context", "MixtureStatement", "Side", "gradient_alignment_statement", "register_statement", "thm14_statement",
+    "Context", "MixtureStatement", "Side", "gradient_alignment_statement", "register_statement",
     "unregister_statement", "certify_statement",
-    "BUILTIN_INSTANCES", "ClaimCertificate", "certify_claim", "MIXTURE_CLAIMS", "certified_claim_ids", "certify_instance",
+    "ClaimCertificate", "certify_claim", "certified_claim_ids", "certify_instance",
     "certify_thm7", "certify_thm7_all_eta", "certify_thm7_range",
     "SKIPPED_MESSAGE", "CertificationSkipped", "available", "workprec", "Enclosure",
     "CERTIFIED", "CERTIFIED_REFUTED", "SKIPPED", "UNDECIDED", "VERDICTS", "CertifiedResult",

@@ -26,12 +26,8 @@ from dataclasses import dataclass, field
 from ._flint import SKIPPED_MESSAGE, available
 from .instances import certified_claim_ids, certify_instance
 from .scalar import ALL_D_ARGUMENTS, SCALAR_CLAIMS, certify_all_d, certify_scalar_range
-from .statements import BUILTIN_STATEMENTS, get_statement
+from .statements import get_statement
 from .verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
-
-BUILTIN_INSTANCES = {s.claim_id: list(s.builtin) for s in BUILTIN_STATEMENTS}
-"""Instances certified by default for each built-in mixture claim (r = 1 and r = 2)."""
-
 
 @dataclass
 class ClaimCertificate:
@@ -76,13 +72,14 @@ def certify_claim(claim_id: str, instances=None, *, builtin: bool = True, trajec
     instances : iterable of dict, optional
         The claim runner's instance params (mixture claims only).
     builtin : bool
-        Also certify :data:`BUILTIN_INSTANCES` (mixture claims).
+        Also certify the statement's own instances (``MixtureStatement.builtin``, mixture claims).
     trajectory : bool
         ``xfd24.thm7``: also run the interval-propagated trajectory for eta = 0.7, d = 1..10 (~5 s).
     """
     start = time.perf_counter()
     if not isinstance(claim_id, str) or claim_id not in certified_claim_ids():
-        raise ValueError(f"claim_id: expected one of {sorted(certified_claim_ids())}, got {claim_id!r}")
+        raise ValueError(f"claim_id: expected one of {sorted(certified_claim_ids())}, got {claim_id!r} (the "
+                         "formula claims' statements are added by verify.claims.load_papers())")
     if not available():
         return ClaimCertificate(claim_id, SKIPPED, "", SKIPPED_MESSAGE)
     if claim_id in SCALAR_CLAIMS:

@@ -229,7 +229,7 @@ class QuantityEnclosures:
 
 
 def enclose_quantities(values: dict, lift, prec: int, method: str) -> dict:
-    """Enclosures of quantities computed in reduced coordinates, lifted to :math:`\mathbb R^d`.
+    r"""Enclosures of quantities computed in reduced coordinates, lifted to :math:`\mathbb R^d`.
 
     ``values`` maps a quantity name to Arb balls in reduced coordinates; ``lift(g)``
     maps one reduced gradient row to its d coordinates :math:`(B g)_k` (Arb). Scalars

@@ -16,14 +16,12 @@ and enter Arb exactly.
 
 Certified statements (per instance):
 
-* ``xfd24.thm14``: :math:`L \le \sum_i\pi_i|\mu_i|^2/2` (and the exact second link
-  :math:`\le \mu_{\max}^2/2`).
-* ``xfd24.lemma11``: :math:`E|\tilde\psi|^2 \ge e^{-8U}(\sum_{ij}\pi_i\pi_j|\mu_i-\mu_j|^2)^2
-  / (40000\,d\,(1+2\mu_{\max}\sqrt d)^2)`.
-* ``xfd24.lemma12`` (case 1, hypothesis checked exactly):
-  :math:`E|\tilde\psi|^2 \ge e^{-8U}\pi_{\min}^2\mu_{\max}^4/(2560000\,d(1+2\mu_{\max}\sqrt d)^2)`;
-  ``xfd24.lemma12.case2``: :math:`E|\tilde\psi|^2 \ge \mu_{\max}^2/4`;
-  ``xfd24.lemma19``: :math:`\sum_{ij}\pi_i\pi_j|\mu_i-\mu_j|^2 \ge \pi_{\min}\mu_{\max}^2/8` (exact).
+* ``xfd24.thm14``, ``xfd24.lemma11``, ``xfd24.lemma12`` (case 1, hypothesis checked
+  exactly) and ``xfd24.lemma12.case2``: registered by :mod:`verify.claims` when the
+  claims are loaded, from the claims' own formulas on Arb balls
+  (:func:`verify.claims.formula.register_certified`).
+* ``xfd24.lemma19``: :math:`\sum_{ij}\pi_i\pi_j|\mu_i-\mu_j|^2 \ge \pi_{\min}\mu_{\max}^2/8` (exact rationals,
+  so that its equality cases are decided).
 * ``xfd24.lemma15``: for all i, :math:`|\nabla_{\mu_i}L| \le 2\sum_{k\ge3}|\mu_k| + 2e^{-d}(|\mu_1|+|\mu_2|)`
   under its hypotheses (checked exactly; UNDECIDED with a reason otherwise).
 * ``xfd24.cor10`` (:math:`\langle\nabla L,\mu\rangle = E|\tilde\psi|^2`) and
@@ -56,20 +54,14 @@ from .statements import Context, MixtureStatement, get_statement, registered_ids
 from .verdict import (CERTIFIED_REFUTED, UNDECIDED, CertifiedResult, combine, compare,
                       skipped)
 
-MIXTURE_CLAIMS = ("xfd24.thm14", "xfd24.lemma11", "xfd24.lemma12", "xfd24.lemma12.case2", "xfd24.lemma19",
-                  "xfd24.lemma15", "xfd24.cor10", "xfd24.lemma9")
 TRAJECTORY_CLAIMS = ("xfd24.thm7",)
 
 
 def certified_claim_ids() -> tuple:
-    """Claim ids that :func:`certify_instance` can certify (the xfd24 ids verbatim from shared/claims.md,
-    plus any statement registered with :func:`verify.certify.statements.register_statement`)."""
-    extra = tuple(c for c in registered_ids() if c not in MIXTURE_CLAIMS)
-    return MIXTURE_CLAIMS + extra + SCALAR_CLAIMS + TRAJECTORY_CLAIMS
-
-
-def is_mixture_claim(claim_id: str) -> bool:
-    return claim_id in registered_ids()
+    """Claim ids that :func:`certify_instance` can certify: every registered mixture statement (those of
+    :mod:`verify.certify.statements`, those the formula claims add when :mod:`verify.claims` is loaded,
+    a user's), then the scalar facts and Theorem 7 (ids verbatim from shared/claims.md)."""
+    return registered_ids() + SCALAR_CLAIMS + TRAJECTORY_CLAIMS
 
 
 def _exact_means(params):
@@ -97,7 +89,8 @@ def certify_instance(claim_id: str, params: dict, *, prec: int = DEFAULT_PREC,
         ``claim_id`` is not in :func:`certified_claim_ids`.
     """
     if claim_id not in certified_claim_ids():
-        raise KeyError(f"not certifiable: {claim_id!r}; expected one of {certified_claim_ids()}")
+        raise KeyError(f"not certifiable: {claim_id!r}; expected one of {certified_claim_ids()} (the formula "
+                       "claims' statements are added by verify.claims.load_papers())")
     try:
         require()
     except CertificationSkipped as exc:

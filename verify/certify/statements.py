@@ -4,9 +4,14 @@ A :class:`MixtureStatement` names the population quantities it needs and, given
 one instance's :class:`Context` (exact scalars of the means plus Arb enclosures
 of the quantities in the reduced coordinates of the span, r <= 2), returns the
 :class:`Side` comparisons that make up the claim on that instance. The registry
-(:func:`register_statement`, :func:`get_statement`) holds the built-in xfd24
-statements; a user registers new ones the same way (see
-:func:`thm14_statement` and :func:`gradient_alignment_statement`).
+(:func:`register_statement`, :func:`get_statement`) holds the statements this module
+owns: those decided in exact rationals (Lemma 19), those that are not a formula
+``lhs R K * shape`` (Lemma 15 over every component) and the identities (Lemma 9,
+Corollary 10). The formula claims of :mod:`verify.claims` (Theorem 14, Lemmas 11
+and 12) register theirs when the claims are loaded: their own ``sides`` on Arb
+balls (:func:`verify.claims.formula.register_certified`), so each formula is
+written once. A user registers new statements the same way (see
+:func:`gradient_alignment_statement`, or ``formula_statement`` of a formula claim).
 
 Exact scalars (:class:`Context` attributes, all Fractions):
 ``sq[i]`` :math:`= |\mu_i|^2`, ``U`` :math:`= \sum_i|\mu_i|^2`,
@@ -21,8 +26,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
 
-__all__ = ["Context", "MixtureStatement", "Side", "get_statement", "gradient_alignment_statement",
-           "register_statement", "registered_ids", "thm14_statement", "unregister_statement"]
+__all__ = ["Context", "LINE_EXAMPLE", "MixtureStatement", "PLANE_EXAMPLE", "Side", "case1_hypothesis",
+           "case2_hypothesis", "get_statement", "gradient_alignment_statement", "register_statement",
+           "registered_ids", "unregister_statement"]
 
 
 @dataclass
@@ -157,14 +163,15 @@ def _dist_sq(u, v):
     return sum(((a - b) ** 2 for a, b in zip(u, v)), Fraction(0))
 
 
-def _case1(ctx):
+def case1_hypothesis(ctx):
     """Some k with :math:`|\\mu_k - \\mu_{i_{max}}| \\ge \\mu_{max}/2` (squared, exact), mu_max > 0."""
     top = ctx.mu[ctx.i_max]
     ok = ctx.mu_max_sq > 0 and any(4 * _dist_sq(m, top) >= ctx.mu_max_sq for m in ctx.mu)
     return None if ok else "hypotheses not satisfied (case 1: some |mu_k - mu_imax| >= mu_max/2)"
 
 
-def _case2(ctx):
+def case2_hypothesis(ctx):
+    """Every k with :math:`|\\mu_k - \\mu_{i_{max}}| < \\mu_{max}/2` (squared, exact)."""
     top = ctx.mu[ctx.i_max]
     ok = all(4 * _dist_sq(m, top) < ctx.mu_max_sq for m in ctx.mu)
     return None if ok else "hypotheses not satisfied (case 2: every |mu_k - mu_imax| < mu_max/2)"
@@ -178,31 +185,6 @@ def _lemma15_hyp(ctx):
 
 
 # ---- the xfd24 statements ------------------------------------------------------------------------
-def _lemma11_rhs(ctx, core):
-    D = ctx.fl.arb(ctx.d)
-    return (-8 * ctx.q(ctx.U)).exp() * core / (D * (1 + 2 * ctx.mu_max * D.sqrt()) ** 2)
-
-
-def _thm14(ctx):
-    return [Side(ctx.values["loss"], ctx.sum_pi_mu_sq / 2, "<=", "L <= sum pi_i |mu_i|^2 / 2"),
-            Side(ctx.sum_pi_mu_sq / 2, ctx.mu_max_sq / 2, "<=", "sum pi_i |mu_i|^2 / 2 <= mu_max^2 / 2 (exact)",
-                 primary=False)]
-
-
-def _lemma11(ctx):
-    sp = ctx.q(ctx.spread)
-    return [Side(ctx.values["psi_tilde_sq"], _lemma11_rhs(ctx, sp * sp) / 40000, ">=")]
-
-
-def _lemma12(ctx):
-    core = ctx.q(ctx.pi_min) ** 2 * ctx.q(ctx.mu_max_sq) ** 2
-    return [Side(ctx.values["psi_tilde_sq"], _lemma11_rhs(ctx, core) / 2560000, ">=")]
-
-
-def _lemma12_case2(ctx):
-    return [Side(ctx.values["psi_tilde_sq"], ctx.mu_max_sq / 4, ">=")]
-
-
 def _lemma19(ctx):
     return [Side(ctx.spread, ctx.pi_min * ctx.mu_max_sq / 8, ">=", "exact rationals")]
 
@@ -235,50 +217,27 @@ def _lemma9(ctx):
 
 
 _S3 = 3 ** 0.5
-_LINE = {"weights": [0.2, 0.3, 0.5], "means": [[1.5], [-2.0], [0.3]]}
-_PLANE = {"weights": [0.2, 0.3, 0.5], "means": [[1, 0.5], [-0.7, 0.2], [0.1, -0.4]]}
-_CLUSTER = {"weights": [0.3, 0.7], "means": [[2.0, 0.3], [1.6, -0.2]]}
+LINE_EXAMPLE = {"weights": [0.2, 0.3, 0.5], "means": [[1.5], [-2.0], [0.3]]}
+PLANE_EXAMPLE = {"weights": [0.2, 0.3, 0.5], "means": [[1, 0.5], [-0.7, 0.2], [0.1, -0.4]]}
 
 BUILTIN_STATEMENTS = (
-    MixtureStatement("xfd24.thm14", ("loss",), _thm14, builtin=(
-        _LINE, {"weights": [0.5, 0.5], "means": [[4.0, 0.0], [-4.0, 0.0]]},
-        {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0], [-7.5], [0.25], [3.0]]}, _PLANE)),
-    MixtureStatement("xfd24.lemma11", ("psi_tilde_sq",), _lemma11, builtin=(
-        _LINE, {"weights": [0.5, 0.5], "means": [[0.5, 1.0], [-0.25, -0.5]]},
-        {"weights": [0.25, 0.75], "means": [[2.0], [0.0]]}, _PLANE)),
-    MixtureStatement("xfd24.lemma12", ("psi_tilde_sq",), _lemma12, hypotheses=_case1, builtin=(_LINE, _PLANE)),
-    MixtureStatement("xfd24.lemma12.case2", ("psi_tilde_sq",), _lemma12_case2, hypotheses=_case2, builtin=(
-        {"weights": [0.5, 0.5], "means": [[2.0], [1.5]]}, _CLUSTER)),
-    MixtureStatement("xfd24.lemma19", (), _lemma19, hypotheses=_case1, builtin=(
-        _LINE, _PLANE, {"weights": [0.25] * 4, "means": [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -1]]})),
+    MixtureStatement("xfd24.lemma19", (), _lemma19, hypotheses=case1_hypothesis, builtin=(
+        LINE_EXAMPLE, PLANE_EXAMPLE, {"weights": [0.25] * 4, "means": [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -1]]})),
     MixtureStatement("xfd24.lemma15", ("gradient",), _lemma15, hypotheses=_lemma15_hyp, builtin=(
         {"weights": [0.3, 0.3, 0.4], "means": [[10.5 * _S3, 0, 0], [-11 * _S3, 0, 0], [0.5 * _S3, 0, 0]]},
         {"weights": [0.25, 0.25, 0.25, 0.25], "means": [[12.0], [-10.0], [0.5], [-1.0]]},
         {"weights": [0.4, 0.4, 0.2], "means": [[10.0 * _S3, 0, 0], [13.0 * _S3, 0, 0], [-0.9 * _S3, 0, 0]]})),
     MixtureStatement("xfd24.cor10", ("gradient", "psi_tilde_sq"), _cor10, identity=True, builtin=(
-        _LINE, {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0], [-7.5], [0.25], [3.0]]}, _PLANE)),
+        LINE_EXAMPLE, {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0], [-7.5], [0.25], [3.0]]}, PLANE_EXAMPLE)),
     MixtureStatement("xfd24.lemma9", ("gradient", "gradient_stein"), _lemma9, identity=True, builtin=(
-        _LINE, {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0, 0.0], [-7.5, 0.0], [0.25, 0.0], [3.0, 0.0]]},
-        _PLANE)),
+        LINE_EXAMPLE, {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0, 0.0], [-7.5, 0.0], [0.25, 0.0], [3.0, 0.0]]},
+        PLANE_EXAMPLE)),
 )
 for _s in BUILTIN_STATEMENTS:
     register_statement(_s)
 
 
 # ---- statements built on demand ------------------------------------------------------------------
-def thm14_statement(factor, claim_id: str | None = None) -> MixtureStatement:
-    r"""Theorem 14 with 1/2 replaced by ``factor``: :math:`L \le \text{factor}\sum_i\pi_i|\mu_i|^2`.
-
-    ``factor`` is taken exactly (a string such as ``"1/4"`` or a Fraction).
-    """
-    f = Fraction(factor)
-
-    def sides(ctx):
-        return [Side(ctx.values["loss"], f * ctx.sum_pi_mu_sq, "<=", f"L <= {f} sum pi_i |mu_i|^2")]
-
-    return MixtureStatement(claim_id or f"xfd24.thm14[factor={f}]", ("loss",), sides)
-
-
 def gradient_alignment_statement(cos_sq="99/100", claim_id: str = "certify.gradient_alignment") -> MixtureStatement:
     r"""The gradient at the largest mean is aligned with it (a statement that only planes refute).
 

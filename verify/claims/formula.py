@@ -145,6 +145,15 @@ def formula_statement(claim: Claim, *, hypotheses=None, builtin=()):
     return MixtureStatement(claim.id, tuple(search.quantities), sides, hypotheses=hypotheses, builtin=tuple(builtin))
 
 
+def register_certified(claim: Claim, *, hypotheses=None, instances=()) -> None:
+    """Make a formula claim certifiable by :func:`verify.certify.certify_claim` under its own id: its
+    :func:`formula_statement` (the claim's ``sides`` on Arb balls) with the exact hypothesis check
+    ``hypotheses(ctx)`` and the ``instances`` certified by default."""
+    from verify.certify.statements import register_statement
+
+    register_statement(formula_statement(claim, hypotheses=hypotheses, builtin=instances))
+
+
 def tight_constant_enclosure(claim: Claim, params: dict, *, prec: int = 128):
     r"""Arb enclosure of the tight constant :math:`C^* = \text{lhs}/\text{shape}` of a formula claim
     on one instance whose means span at most a plane; None where that does not apply."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from .catalogue import CATALOGUE_IDS
 from .core import Claim
 
 PAPER_MODULES = ("xfd24", "alp25", "zxfd25", "wcf26")
@@ -49,14 +50,14 @@ def load_papers() -> None:
 
 
 def all_claims() -> list[Claim]:
-    """Every registered claim: paper by paper in :data:`PAPER_MODULES` order (the catalogue's), each paper's
-    claims in registration order, then other claims (user claims) in registration order.
+    """Every registered claim, in the order of the catalogue (:data:`verify.claims.catalogue.CATALOGUE_IDS`),
+    then the claims it does not list (a user's) in registration order.
 
-    Ordering by paper makes the list independent of which paper module happened to be imported first.
+    The order does not depend on which module happened to be imported first.
     """
     load_papers()
-    rank = {name: i for i, name in enumerate(PAPER_MODULES)}
-    return sorted(_REGISTRY.values(), key=lambda c: rank.get(c.paper, len(rank)))
+    position = {cid: i for i, cid in enumerate(CATALOGUE_IDS)}
+    return sorted(_REGISTRY.values(), key=lambda c: position.get(c.id, len(position)))
 
 
 def get(claim_id: str) -> Claim:

@@ -40,6 +40,7 @@ from .families import random_weights
 from verify.reference.pointwise import responsibilities
 
 from .papers import PAPERS
+from .registry import register
 
 DPS = 20
 
@@ -228,3 +229,6 @@ CLAIMS = [
           formalization="each link checked (equalities within the error bound, inequalities strictly); "
                         "collinear means (r = 1), d = 1..4"),
 ]
+
+for _claim in CLAIMS:
+    register(_claim)

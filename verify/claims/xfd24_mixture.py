@@ -17,15 +17,17 @@ import math
 import numpy as np
 
 from solvers.reduction import span_basis
+from verify.certify.statements import LINE_EXAMPLE, PLANE_EXAMPLE, case1_hypothesis, case2_hypothesis
 
 from . import approx
 from .approx import Approx
 from .core import Claim, Constant, Evaluation
 from .families import fixed, random_means, random_mixtures, random_weights
-from .formula import formula_claim, hypothesis_check
+from .formula import formula_claim, hypothesis_check, register_certified
 from .search import MixtureSpace, Search
 from .inputs import mixture_from_params, mixture_inputs
 from .papers import PAPERS
+from .registry import register
 
 
 def _ineq(lhs, rhs, relation, q, constant=None, **detail):
@@ -417,3 +419,23 @@ CLAIMS_INEQUALITIES = [
            search=LEMMA15_SEARCH,
            constant=Constant("2", 2.0, "max"), default_instances=4, reference=f"{REF}, Lemma 15"),
 ]
+
+for _claim in (*CLAIMS_IDENTITIES, *CLAIMS_INEQUALITIES):
+    register(_claim)
+
+# Certified (Arb) statements of the formula claims: the same sides on Arb balls, the exact hypothesis
+# checks of verify.certify.statements, and the instances certified by default (lines, planes and the
+# equality cases of Theorem 14 and Lemma 20).
+_BY_ID = {c.id: c for c in CLAIMS_INEQUALITIES}
+_CERTIFIED = {
+    "xfd24.thm14": (None, (LINE_EXAMPLE, {"weights": [0.5, 0.5], "means": [[4.0, 0.0], [-4.0, 0.0]]},
+                           {"weights": [0.1, 0.2, 0.3, 0.4], "means": [[10.0], [-7.5], [0.25], [3.0]]}, PLANE_EXAMPLE)),
+    "xfd24.lemma11": (None, (LINE_EXAMPLE, {"weights": [0.5, 0.5], "means": [[0.5, 1.0], [-0.25, -0.5]]},
+                             {"weights": [0.25, 0.75], "means": [[2.0], [0.0]]}, PLANE_EXAMPLE)),
+    "xfd24.lemma12": (case1_hypothesis, (LINE_EXAMPLE, PLANE_EXAMPLE)),
+    "xfd24.lemma12.case2": (case2_hypothesis, ({"weights": [0.5, 0.5], "means": [[2.0], [1.5]]},
+                                               {"weights": [0.3, 0.7], "means": [[2.0, 0.3], [1.6, -0.2]]})),
+}
+for _id, (_hypotheses, _instances) in _CERTIFIED.items():
+    register_certified(_BY_ID[_id], hypotheses=_hypotheses, instances=_instances)
+

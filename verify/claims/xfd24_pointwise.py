@@ -21,6 +21,7 @@ from .core import Claim, Constant, Evaluation
 from .families import random_mixtures
 from .search import MixtureSpace, Search
 from .papers import PAPERS
+from .registry import register
 
 DPS = 30
 
@@ -211,3 +212,6 @@ LEMMA18 = Claim(
     search=Search(tuple(MixtureSpace(n, d, extra=2) for n, d in ((2, 1), (3, 1), (2, 2), (3, 2))), relation=">=",
                   batch=lemma18_batch, finish=_x_finish),
     constant=Constant("factor 1", 1.0, "min"), default_instances=8, reference=f"{REF}, Lemma 18")
+
+for _claim in (*CLAIMS, LEMMA18):
+    register(_claim)

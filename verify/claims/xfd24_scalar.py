@@ -16,6 +16,7 @@ import mpmath
 
 from .core import Claim, Constant, Evaluation
 from .families import fixed
+from .registry import register
 
 DPS = 40
 D_BLOCKS = [{"d_from": a, "d_to": b} for a, b in
@@ -234,3 +235,6 @@ LEMMA17 = Claim(
     kind="inequality", evaluate=eval_lemma17, families={"grid": fixed(*D_BLOCKS)},
     constant=Constant("5", 5.0, best="max"),
     reference="xfd24 appendix, Lemma 17; chi-law moment series in mpmath, d = 1..1000, c/(1/(3d)) in {1, .5, .1, 1e-3}")
+
+for _claim in (*CLAIMS, LEMMA17):
+    register(_claim)

@@ -58,6 +58,7 @@ from .families import fixed, random_mixtures
 from .fits import fit_power
 from .inputs import mixture_from_params, mixture_inputs
 from .papers import PAPERS
+from .registry import register
 
 DPS = 30
 
@@ -237,3 +238,6 @@ CLAIMS = [
           formalization="eta from (32)-(33) and Theorem 13's hypothesis; 100 steps per run; the constant column is "
                         "the largest c in gamma with L(t) <= 1/sqrt(gamma t) along the run"),
 ]
+
+for _claim in CLAIMS:
+    register(_claim)
