@@ -1,4 +1,4 @@
-"""Population estimates: the result type every population engine returns, and the quantity names.
+"""Population estimates: the result type every population engine returns, the quantity names and their check.
 
 At the bottom of :mod:`solvers` (imported by :mod:`solvers.population` and
 :mod:`solvers.montecarlo`, importing neither).
@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._integrands import QUANTITIES
+
+DEFAULT_QUANTITIES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
+"""What the population engines compute when not told otherwise."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,19 @@ class PopulationEstimate:
 
 
 def check_quantities(quantities, allowed=QUANTITIES) -> tuple[str, ...]:
-    """``quantities`` (a name or a sequence of names) as a tuple; ValueError unless a non-empty subset of ``allowed``."""
+    """``quantities`` (a name or a sequence of names) as a tuple without repeats, in the order given.
+
+    ValueError naming ``quantities`` unless it is a non-empty subset of ``allowed``.
+    """
     if isinstance(quantities, str):
         quantities = (quantities,)
-    quantities = tuple(quantities)
-    unknown = [q for q in quantities if q not in allowed]
+    try:
+        quantities = tuple(quantities)
+    except TypeError:
+        raise ValueError(f"quantities: expected a non-empty subset of {allowed}, got "
+                         f"{type(quantities).__name__}") from None
+    unknown = [q for q in quantities if not isinstance(q, str) or q not in allowed]
     if unknown or not quantities:
-        raise ValueError(f"quantities: expected a non-empty subset of {allowed}, got {quantities!r}")
-    return quantities
+        raise ValueError(f"quantities: expected a non-empty subset of {allowed}, got {quantities!r}"
+                         + (f" (unknown name(s) {unknown!r})" if unknown else ""))
+    return tuple(dict.fromkeys(quantities))

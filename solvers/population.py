@@ -81,12 +81,11 @@ from scipy.integrate import cubature
 
 from ._integrands import QUANTITIES, STABLE_LOSS_MU_MAX, assemble, block_sums, loss_offset, needed_sums, point_values
 from ._validation import mean_scale, nonnegative_int, positive_float
-from .estimates import PopulationEstimate, check_quantities
+from .estimates import DEFAULT_QUANTITIES, PopulationEstimate, check_quantities
 from .kernels import grid_moments
 from .mixture import Mixture
 from .reduction import Reduction, reduce, split_common_shift
 
-DEFAULT_QUANTITIES = ("loss", "gradient", "psi_tilde_sq", "responsibility_means")
 ENGINES = ("quadrature", "lattice", "qmc", "monte-carlo")
 _EPS = np.finfo(float).eps
 

@@ -1,4 +1,5 @@
-r"""Trusted arbitrary-precision reference values (mpmath), independent of :mod:`solvers`.
+r"""Trusted arbitrary-precision reference values (mpmath); no numerical code shared with :mod:`solvers`
+(only the quantity names and their check, :mod:`solvers.estimates`).
 
 The population quantities of a student mixture
 :math:`p_\mu = \sum_i \pi_i N(\mu_i, I_d)` against :math:`x \sim N(0, I_d)`,

@@ -65,8 +65,9 @@ __all__ = [
     "hessian",
 ]
 
-# the same names as the float64 engines (solvers.population), so that results compare key by key
-from solvers.population import DEFAULT_QUANTITIES, QUANTITIES as QUANTITY_NAMES  # noqa: E402
+# the same names, and the same check of them, as the float64 engines (solvers.estimates), so that results
+# compare key by key; nothing numerical is shared
+from solvers.estimates import DEFAULT_QUANTITIES, QUANTITIES as QUANTITY_NAMES, check_quantities  # noqa: E402
 
 GUARD_DIGITS = 5
 """Level 0 aims at ``dps + GUARD_DIGITS`` digits."""
@@ -123,25 +124,7 @@ def _check_dps(dps) -> int:
 
 
 def _check_names(names) -> tuple:
-    if isinstance(names, str):
-        names = (names,)
-    try:
-        names = tuple(names)
-    except TypeError:
-        raise ValueError(
-            f"quantities: expected a sequence of names from {list(QUANTITY_NAMES)}, "
-            f"got {type(names).__name__}") from None
-    if not names:
-        raise ValueError(f"quantities: expected at least one of {list(QUANTITY_NAMES)}, got none")
-    bad = [q for q in names if not isinstance(q, str) or q not in QUANTITY_NAMES]
-    if bad:
-        raise ValueError(
-            f"quantities: unknown name(s) {bad!r}; expected a subset of {list(QUANTITY_NAMES)}")
-    out = []
-    for q in names:
-        if q not in out:
-            out.append(q)
-    return tuple(out)
+    return check_quantities(names, QUANTITY_NAMES)
 
 
 # ---------------------------------------------------------------------------
