@@ -38,6 +38,13 @@ def test_quantities_text_output(capsys):
         (["quantities", "--weights", "0.5,0.6", "--means", "[[1],[2]]"], "error: weights: expected weights summing to 1"),
         (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "simpson"], "error: argument --engine: invalid choice"),
         (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "reference", "--dps", "3"], "error: argument --dps"),
+        # an option the chosen engine does not use is refused, not silently ignored
+        (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--dps", "40"],
+         "error: --dps: only the reference engine uses it, got --engine quadrature"),
+        (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "reference", "--prec", "256"],
+         "error: --prec: only the certified engine uses it, got --engine reference"),
+        (["quantities", "--weights", "0.5,0.5", "--means", "[[1],[2]]", "--engine", "certified", "--samples", "10"],
+         "error: --samples: only the monte-carlo engine uses it, got --engine certified"),
     ],
 )
 def test_bad_input_one_line_exit_2(argv, message, capsys):

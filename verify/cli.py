@@ -85,10 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--engine", default="quadrature", choices=("quadrature", "monte-carlo", "reference", "certified"),
                    help="reference and certified read the decimals exactly (0.6 is 6/10); certified: Arb "
                         "enclosures, means spanning at most a plane")
-    q.add_argument("--dps", type=_dps, default=30, help="decimal digits for the reference engine (default 30)")
-    q.add_argument("--prec", type=_prec, default=128, help="bits for the certified engine, 53 to 1024 (default 128)")
-    q.add_argument("--samples", type=_positive_int, default=350_000, help="Monte Carlo sample size (default 350000)")
-    q.add_argument("--seed", type=_nonneg_int, default=0, help="Monte Carlo seed (default 0)")
+    # None = not given: an option the chosen engine does not use is refused, not ignored
+    q.add_argument("--dps", type=_dps, default=None, help="decimal digits for the reference engine (default 30)")
+    q.add_argument("--prec", type=_prec, default=None, help="bits for the certified engine, 53 to 1024 (default 128)")
+    q.add_argument("--samples", type=_positive_int, default=None,
+                   help="Monte Carlo sample size (default 350000)")
+    q.add_argument("--seed", type=_nonneg_int, default=None, help="Monte Carlo seed (default 0)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     sub.add_parser("engines", help="agreement table of all engines on the built-in example")
     sub.add_parser("list", help="list the registered claims")

@@ -173,13 +173,22 @@ def _fmt(value, short=False):
     return f"{value:.3e}" if short else f"{value:.15g}"
 
 
+ENGINE_OPTIONS = {"dps": ("reference", 30), "prec": ("certified", 128), "samples": ("monte-carlo", 350_000),
+                  "seed": ("monte-carlo", 0)}
+"""Option -> (the engine that uses it, its default)."""
+
+
 def run_quantities(args) -> int:
+    for option, (engine, default) in ENGINE_OPTIONS.items():
+        if getattr(args, option, None) is None:
+            setattr(args, option, default)
+        elif args.engine != engine:
+            raise ValueError(f"--{option}: only the {engine} engine uses it, got --engine {args.engine}")
     if args.engine in EXACT_ENGINES:
         mix = exact_mixture(args.weights, args.means)
     else:
         mix = Mixture(parse_weights(args.weights), parse_means(args.means))
-    result = compute(mix, args.engine, dps=args.dps, samples=args.samples, seed=args.seed,
-                     prec=getattr(args, "prec", 128))
+    result = compute(mix, args.engine, dps=args.dps, samples=args.samples, seed=args.seed, prec=args.prec)
     if args.json:
         result.pop("seconds")
         print(json.dumps(result))
