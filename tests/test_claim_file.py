@@ -183,6 +183,12 @@ def test_check_file_example_report_and_replay(tmp_path, capsys):
     moved.write_text(Path(wrong["counterexample"]).read_text())
     code, out, _ = run(["replay", str(moved)], capsys)
     assert code == 0 and "me.thm14_quarter: REFUTED" in out and "mpmath: FAILS" in out
+    # a damaged entry is one line naming the file and the key
+    damaged = json.loads(moved.read_text())
+    damaged["claim_file"]["index"] = "x"
+    moved.write_text(json.dumps(damaged))
+    code, _, err = run(["replay", str(moved)], capsys)
+    assert code == 2 and err.count("\n") == 1 and str(moved) in err and "claim_file.index" in err
 
 
 @pytest.mark.slow

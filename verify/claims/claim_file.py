@@ -478,4 +478,7 @@ def claim_for_counterexample(path) -> Claim | None:
     stored = data.get("claim_file") if isinstance(data, dict) else None
     if not isinstance(stored, dict) or not isinstance(stored.get("entry"), dict):
         return None
-    return build_entry(stored["entry"], path=str(stored.get("path", path)), index=int(stored.get("index", 1))).claim
+    index = stored.get("index", 1)
+    if isinstance(index, bool) or not isinstance(index, int) or index < 1:
+        raise ValueError(f"replay: {path}: claim_file.index: expected a positive integer, got {index!r}")
+    return build_entry(stored["entry"], path=str(stored.get("path", path)), index=index).claim
