@@ -15,7 +15,7 @@ Stable forms: on a segment where component :math:`j` is dominant,
 :math:`\psi_i = e^{a_i - a_j}/D`, :math:`a_i(t) = \log\pi_i + c_i t - c_i^2/2`.
 The integral over :math:`[-T, T]` is split at the kinks of the upper envelope
 of the :math:`a_i` (the complex zeros of :math:`D` lie above them) and computed
-by :func:`verify.certify.quadrature.integrate`; the two Gaussian tails are
+by :func:`verify.certify.arb_rules.integrate`; the two Gaussian tails are
 bounded analytically with :math:`Q(T) = \tfrac12\operatorname{erfc}(T/\sqrt2)`,
 :math:`\int_T^\infty t\varphi = \varphi(T)`:
 
@@ -34,7 +34,7 @@ from fractions import Fraction
 
 from ._flint import require, workprec
 from .enclosure import Enclosure, QuantityEnclosures, _to_fraction, enclose_quantities
-from .quadrature import _log, integrate
+from .arb_rules import _log, integrate
 
 QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
 DEFAULT_PREC = 128

@@ -17,7 +17,7 @@ with :math:`S(y) = \sum_i \pi_i e^{a_i(y)}`, :math:`a_i(y) = \langle y, c_i\rang
 :math:`[m_x \pm h_x]\times[m_y \pm h_y]` the tensor Gauss–Legendre rule
 :math:`Q = Q_x\otimes Q_y` satisfies
 :math:`I - Q = I_x\otimes(I_y - Q_y) + (I_x - Q_x)\otimes Q_y`, so with the
-one-dimensional bound of :mod:`verify.certify.quadrature` applied once per variable
+one-dimensional bound of :mod:`verify.certify.arb_rules` applied once per variable
 
 .. math:: |I - Q| \le 2h_xh_y\frac{64}{15}\Bigl[\frac{M_y}{(\rho_y^2-1)\rho_y^{2N_y}}
           + \frac{M_x}{(\rho_x^2-1)\rho_x^{2N_x}}\Bigr],
@@ -65,7 +65,7 @@ import math
 import numpy as np
 
 from ._flint import require
-from .quadrature import _log, gauss_legendre
+from .arb_rules import _log, gauss_legendre
 
 QUANTITIES = ("loss", "gradient", "gradient_stein", "psi_tilde_sq", "responsibility_means")
 RULES = (4, 6, 8, 10, 12, 16, 20, 24, 32, 40)

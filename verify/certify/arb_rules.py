@@ -1,4 +1,5 @@
-r"""Rigorous Gauss–Legendre quadrature of vector-valued analytic integrands (Arb).
+r"""Rigorous Gauss–Legendre rules for vector-valued analytic integrands (Arb): the rule layer of
+:mod:`verify.certify` (:mod:`solvers.rules` is the float64 one).
 
 For :math:`f` analytic inside the Bernstein ellipse :math:`E_\rho` of the
 segment :math:`[a, b]` (foci :math:`a, b`, semi-axes
