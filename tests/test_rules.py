@@ -196,3 +196,14 @@ def test_bad_input_names_the_argument():
     for call, name in cases:
         with pytest.raises(ValueError, match=rf"^{name}:"):
             call()
+
+
+def test_high_precision_trapezoid_shares_the_plan_in_rank_zero():
+    """All means zero (r = 0): no trapezoid coordinate, the nested rule is the rule itself (factor 2^0),
+    so the comparison error is 0; E x_1^2 x_2^2 = 1 exactly by 3-point Gauss-Hermite (degree 4 <= 5)."""
+    from verify.symbolic import gaussian_expectation, gaussian_expectation_mp
+
+    got = gaussian_expectation_mp(lambda x: x[0] ** 2 * x[1] ** 2, [["0", "0"]], dps=30)
+    assert got.rank == 0 and got.error == 0 and abs(got.value - 1) < mpmath.mpf(10) ** -28
+    flt = gaussian_expectation(lambda X: X[:, 0] ** 2 * X[:, 1] ** 2, [[0.0, 0.0]])
+    assert flt.rank == 0 and flt.error == 0 and flt.value == pytest.approx(1.0, rel=1e-14)

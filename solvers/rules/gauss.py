@@ -40,7 +40,7 @@ def gauss_legendre(q: int) -> Rule:
     Parameters
     ----------
     q : int
-        Number of points, >= 1.
+        Number of nodes in [-1, 1], >= 1.
 
     Returns
     -------
