@@ -73,7 +73,12 @@ step h against 2h). Callers add what no comparison sees: the Gaussian mass outsi
 (:func:`gaussian_tail_mass`) and rounding. Randomized rules (lattice shifts, Sobol scramblings)
 estimate their error from the spread of independent randomizations instead (see
 :mod:`solvers.population`). The grid engine's ``GridEngine.loss_errors`` compares its rule with
-the rule refined twice in the same way.
+the rule refined twice by the same model (:math:`2|Q_c - Q_f|` plus rounding), written out in
+:mod:`solvers.algorithms.grid` next to its rule choice.
+
+Not rules of this layer: the user solvers of the tests and notebooks (written without the
+toolkit on purpose) and the scrambled Sobol design of the worst-case search
+(:mod:`verify.claims.search`, starting points in parameter space, not an integration rule).
 """
 
 from .compare import RuleEstimate, compare_rules

@@ -19,9 +19,13 @@ def box_half_width(mu_max: float) -> float:
     ValueError
         If ``mu_max`` is negative or not finite.
     """
-    if not (np.isfinite(mu_max) and mu_max >= 0):
-        raise ValueError(f"mu_max: expected a finite number >= 0, got {mu_max!r}")
-    return float(min(max(10.0, 9.0 + 0.5 * mu_max), 37.0))
+    try:
+        value = float(mu_max)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"mu_max: expected a finite number >= 0, got {mu_max!r:.80}")
+    return float(min(max(10.0, 9.0 + 0.5 * value), 37.0))
 
 
 def gaussian_tail_mass(half_width: float, r: int) -> float:
