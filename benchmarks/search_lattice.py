@@ -16,7 +16,7 @@ with :math:`\alpha = 20 / N^{2/r}` (a mode at the tensor grid's Nyquist radius
 and the best is kept.
 
 Run: ``python benchmarks/search_lattice.py [--seed 0]`` (a few minutes); it prints the
-dictionary pasted into ``solvers/rules.py``.
+dictionary pasted into ``solvers/rules/lattice.py``.
 """
 
 import argparse

@@ -3,7 +3,9 @@
 Modules: :mod:`solvers.mixture` (the model), :mod:`solvers.estep` (the one
 log-domain E-step), :mod:`solvers.reduction` (span of the means),
 :mod:`solvers.population` (population expectations: quadrature, QMC, Monte
-Carlo), :mod:`solvers.sample` (finite data). ``solvers`` never imports ``verify``.
+Carlo), :mod:`solvers.rules` (every float64 rule: nodes, weights, tensor products,
+lattices, Sobol points, the box and its tails, error by comparison with a finer rule),
+:mod:`solvers.sample` (finite data). ``solvers`` never imports ``verify``.
 """
 
 from . import estep, montecarlo, population, reduction, sample

@@ -20,13 +20,13 @@ Engines (``engine=``):
     separated means are resolved. For :math:`r'>3` it runs ``"lattice"`` and
     says so in ``engine`` and ``detail["method"]``.
 ``"lattice"``
-    Randomly shifted rank-1 lattice rules (:mod:`solvers.rules`: Korobov vectors, the
+    Randomly shifted rank-1 lattice rules (:mod:`solvers.rules.lattice`: Korobov vectors, the
     map :math:`y = a\,\operatorname{artanh}(2u-1)`), 8 independent shifts per level, a
     pilot level and then the largest level the budget ``max_points`` affords. Each shift
     is an unbiased estimate, so the error estimate is 6 standard errors over the shifts
     (plus a bound on the dropped points and the rounding floor). Ranks 1..6.
 ``"qmc"``
-    Randomized quasi-Monte Carlo (scrambled Sobol) in the reduced space; the error is the
+    Randomized quasi-Monte Carlo (scrambled Sobol, :func:`solvers.rules.sobol_rule`) in the reduced space; the error is the
     standard error over independent scramblings (deterministic for a fixed ``seed``). Used
     for integration ranks above 6.
 ``"monte-carlo"``
@@ -76,7 +76,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import quadrature, rules
+from . import rules
 from scipy.integrate import cubature
 
 from ._integrands import QUANTITIES, STABLE_LOSS_MU_MAX, assemble, block_sums, loss_offset, needed_sums, point_values
@@ -297,9 +297,10 @@ def _cubature(mix, reduction, split, quantities, rtol):
     weights, coords, r = mix.weights, split.coords, split.rank
     stable = split.mu_max <= STABLE_LOSS_MU_MAX
     need = split.needed_sums(quantities)
-    half_width = quadrature.box_half_width(split.mu_max)
+    half_width = rules.box_half_width(split.mu_max)
+    pilot = rules.gaussian_panel_rule(PILOT_PANELS, half_width)
     if r == 0:
-        Y, W = next(quadrature.tensor_chunks(np.zeros(1), np.ones(1), 0))
+        Y, W = rules.tensor_rule(*pilot, 0)
         sums = block_sums(weights, coords, Y, W, need, stable)
         values = split.assemble(quantities, sums, weights, reduction, stable)
         detail = {"method": "exact: all means are equal (r'=0), responsibilities are the weights", "rank": 0,
@@ -309,10 +310,9 @@ def _cubature(mix, reduction, split, quantities, rtol):
         return PopulationEstimate(values=values, errors=errors, engine="quadrature", detail=detail)
     # A coarse tensor pass gives the size of each integrand, so that one relative
     # tolerance serves components of very different magnitude (or value zero).
-    nodes_1d, weights_1d = quadrature.gaussian_panel_rule(2, half_width)
     abs_sums: dict[str, np.ndarray] = {}
     pilot_need = need | {"loss_rounding_scale"} if "loss" in need else need
-    for Y, W in quadrature.tensor_chunks(nodes_1d, weights_1d, r):
+    for Y, W in rules.tensor_chunks(*pilot, r):
         for key, val in point_values(weights, coords, Y, pilot_need, stable).items():
             part = np.tensordot(W, np.abs(val), axes=(0, 0))
             abs_sums[key] = abs_sums[key] + part if key in abs_sums else part
@@ -345,7 +345,7 @@ def _cubature(mix, reduction, split, quantities, rtol):
     sums = {key: estimate_flat[o : o + k].reshape(shape) for key, shape, o, k in layout}
     sum_err = {key: error_flat[o : o + k].reshape(shape) for key, shape, o, k in layout}
     values = split.assemble(quantities, sums, weights, reduction, stable)
-    mass = quadrature.gaussian_tail_mass(half_width, r)
+    mass = rules.gaussian_tail_mass(half_width, r)
     tail = mass * (1.0 + mix.mu_max * (half_width + 2.0) + mix.mu_max**2) ** 2
     # Integrands that scale with the means get a tail bound that does too (else it floors their error at ~1e-23):
     # |psi~|^2 <= mu_max^2 pointwise; the stable loss bracket is <= |b| + b^2/2 with |b_i| <= 2 mu_max |y| + mu_max^2.
@@ -384,6 +384,9 @@ def _cubature(mix, reduction, split, quantities, rtol):
     return PopulationEstimate(values=values, errors=errors, engine="quadrature", detail=detail)
 
 
+PILOT_PANELS = 2
+"""Panels of the adaptive engine's pilot rule (:func:`solvers.rules.gaussian_panel_rule`, 12 points
+each, tensor product over the rank): one coarse pass that sizes each integrand for the tolerance."""
 CUBATURE_MAX_SUBDIVISIONS = 20000
 CUBATURE_MAX_SUBDIVISIONS_RANK3 = 300
 """At rank 3 a region holds 21^3 points: 300 subdivisions keep one estimate to seconds (widely separated
@@ -413,10 +416,10 @@ def _qmc(mix, reduction, split, quantities, seed):
     need = split.needed_sums(quantities)
     replicates = []
     for k in range(QMC_REPLICATES):
-        Y, W = quadrature.qmc_nodes(split.rank, QMC_POINTS, seed * 1000003 + k)
+        Y, W = rules.sobol_rule(split.rank, QMC_POINTS, seed * 1000003 + k)
         sums: dict[str, np.ndarray] = {}
-        for start in range(0, QMC_POINTS, quadrature.CHUNK_POINTS):
-            block = slice(start, start + quadrature.CHUNK_POINTS)
+        for start in range(0, QMC_POINTS, rules.CHUNK_POINTS):
+            block = slice(start, start + rules.CHUNK_POINTS)
             for key, val in block_sums(weights, split.coords, Y[block], W[block], need, stable).items():
                 sums[key] = sums[key] + val if key in sums else val
         replicates.append(split.assemble(quantities, sums, weights, reduction, stable))
@@ -448,7 +451,7 @@ def _lattice_tail(dropped, mu_max):
 
 
 def _lattice(mix, reduction, split, quantities, rtol, seed, max_points):
-    r"""Randomly shifted lattice rules (:mod:`solvers.rules`) on the span of the mean differences: a
+    r"""Randomly shifted lattice rules (:mod:`solvers.rules.lattice`) on the span of the mean differences: a
     pilot level, then the largest level that ``max_points`` affords, until the error estimate reaches
     ``rtol`` or the budget is spent.
 
@@ -473,8 +476,8 @@ def _lattice(mix, reduction, split, quantities, rtol, seed, max_points):
                 replicates.append(split.assemble(quantities, sums, weights, reduction, stable, reduced_loss=float(lg[0])))
             else:
                 sums = {}
-                for start in range(0, len(W), quadrature.CHUNK_POINTS):
-                    block = slice(start, start + quadrature.CHUNK_POINTS)
+                for start in range(0, len(W), rules.CHUNK_POINTS):
+                    block = slice(start, start + rules.CHUNK_POINTS)
                     for key, val in block_sums(weights, split.coords, Y[block], W[block], need, stable).items():
                         sums[key] = sums[key] + val if key in sums else val
                 replicates.append(split.assemble(quantities, sums, weights, reduction, stable))

@@ -37,7 +37,7 @@ term). A Gauss--Hermite rule of q points per coordinate is therefore as accurate
 as a much larger composite rule while s is small. At every step each run takes
 the first level of :data:`LADDER` (for its integration rank) with :math:`s \le s_{max}`, else the default
 rule: composite Gauss--Legendre (:data:`PANEL_RULE`) on :math:`[-T, T]^r` with the
-density folded into the weights for r <= 2 (T: :func:`solvers.quadrature.box_half_width`
+density folded into the weights for r <= 2 (T: :func:`solvers.rules.box_half_width`
 of the run's start, rounded up to an integer), the lattice rule of :mod:`solvers.rules`
 with :data:`DEFAULT_LATTICE` points for r >= 3. For r >= 3 the levels are Gauss--Hermite
 while the means are close (:data:`LADDER`), then lattice rules (:data:`LATTICE_LADDER`). The level depends on the run alone, so a run
@@ -123,16 +123,13 @@ Length: one module by design, the grid engine (bases, ladder levels, rule choice
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from .._integrands import STABLE_LOSS_MU_MAX
 from ..estep import logsumexp_rows
 from ..kernels import BLOCK_ENTRIES, grid_moments, prepare_rule  # noqa: F401  (re-exported)
-from ..quadrature import box_half_width, gaussian_panel_rule
 from ..reduction import span_basis, split_common_shift
-from ..rules import fixed_lattice_rule
+from ..rules import box_half_width, fixed_lattice_rule, hermite_rule, panel_rule  # noqa: F401  (re-exported)
 
 DEFAULT_ORDER = {1: 64, 2: 40, 3: 16, 4: 10, 5: 8, 6: 6}
 """Gauss--Hermite points per coordinate of the earlier r >= 3 default rules (kept for comparisons)."""
@@ -155,31 +152,6 @@ LATTICE_LADDER = {3: ((3.0, 14),),
 DEFAULT_LATTICE = {3: 16, 4: 18, 5: 18, 6: 18}
 """log2 points of the r >= 3 default rule (spread beyond the last level)."""
 MAX_RANK = 6
-
-
-def _tensor_rule(x, w, r: int):
-    """r-fold tensor product of a 1-D rule: nodes (len(x)^r, r), weights (len(x)^r,), read-only."""
-    if r == 0:
-        return np.zeros((1, 0)), np.ones(1)
-    nodes = np.stack([g.ravel() for g in np.meshgrid(*([x] * r), indexing="ij")], axis=1)
-    weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(*([w] * r), indexing="ij")], axis=1), axis=1)
-    nodes.setflags(write=False)
-    weights.setflags(write=False)
-    return nodes, weights
-
-
-@lru_cache(maxsize=32)
-def panel_rule(r: int, panels: int, q: int, half_width: float):
-    r"""Tensor composite Gauss--Legendre rule for :math:`N(0, I_r)` on :math:`[-T, T]^r` (density folded in)."""
-    x, w = (np.asarray(a) for a in gaussian_panel_rule(panels, half_width, q))
-    return _tensor_rule(x, w, r)
-
-
-@lru_cache(maxsize=32)
-def hermite_rule(r: int, q: int):
-    r"""Tensor Gauss--Hermite rule for :math:`N(0, I_r)`: nodes (q^r, r), weights (q^r,) summing to 1."""
-    x, w = np.polynomial.hermite_e.hermegauss(q)
-    return _tensor_rule(x, w / w.sum(), r)
 
 
 def lattice_name(rank: int, log2_points: int) -> str:

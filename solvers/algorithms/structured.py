@@ -22,7 +22,7 @@ import numpy as np
 from scipy import special
 
 from .._validation import as_float_array, data_matrix, generator, nonnegative_int, positive_int
-from ..quadrature import gaussian_panel_rule
+from ..rules import compare_rules, gaussian_panel_rule
 from ._loop import check_common, iterate
 from .trajectory import BatchTrajectory, Trajectory
 
@@ -131,21 +131,24 @@ def expected_max_normal(k: int) -> tuple[float, float]:
     r""":math:`E\max(g_1..g_k) = \int x\,k\varphi(x)\Phi(x)^{k-1}dx` and an error estimate.
 
     Composite Gauss--Legendre on :math:`[-T, T]`, T = 12 (density folded into the weights,
-    :func:`solvers.quadrature.gaussian_panel_rule`), 64 panels x 16 points. The error estimate
-    is the difference from the 32-panel rule, plus the rounding of the sum
-    (:math:`2\epsilon\sum|w_p f_p|`) and the tails (:math:`2k\varphi(T)`, ~1e-31 k). No adaptive
-    ``quad``: its tolerance below the float64 roundoff only warned (IntegrationWarning).
+    :func:`solvers.rules.gaussian_panel_rule`), 64 panels x 16 points. The error estimate
+    is the difference from the 32-panel rule (:func:`solvers.rules.compare_rules`), plus the
+    rounding of the sum (:math:`2\epsilon\sum|w_p f_p|`) and the tails (:math:`2k\varphi(T)`,
+    ~1e-31 k). No adaptive ``quad``: its tolerance below the float64 roundoff only warned
+    (IntegrationWarning).
     """
     k = positive_int(k, "k")
     half_width = 12.0
-    vals = []
-    for panels in (32, 64):
-        x, w = (np.asarray(a) for a in gaussian_panel_rule(panels, half_width, 16))
-        terms = w * x * k * special.ndtr(x) ** (k - 1)
-        vals.append(float(np.sum(terms)))
-    rounding = 2 * np.finfo(float).eps * float(np.sum(np.abs(terms)))
+
+    def terms(rule):
+        x, w = rule
+        return w * x * k * special.ndtr(x) ** (k - 1)
+
+    coarse, fine = (gaussian_panel_rule(panels, half_width, 16) for panels in (32, 64))
+    est = compare_rules(lambda rule: float(np.sum(terms(rule))), coarse, fine)
+    rounding = 2 * np.finfo(float).eps * float(np.sum(np.abs(terms(fine))))
     tails = 2 * k * np.exp(-0.5 * half_width**2) / np.sqrt(2 * np.pi)
-    return vals[1], abs(vals[1] - vals[0]) + rounding + tails
+    return est.value, est.error + rounding + tails
 
 
 def lloyd_population_radius(k: int) -> tuple[float, float]:

@@ -7,7 +7,8 @@ the formula and the reference are next to it.
     For data :math:`N(0, I_d)` and centroids :math:`s v_j`, one population Lloyd
     step returns :math:`R_0 v_j`, :math:`R_0 = \sqrt{k/(k-1)}\,E\max(g_1..g_k)`.
     Computed: the solver's float64 step (:func:`solvers.algorithms.lloyd_population_step`,
-    adaptive 1-D quadrature of :math:`\int x k\varphi\Phi^{k-1}`, with its error estimate);
+    composite Gauss--Legendre of :math:`\int x k\varphi\Phi^{k-1}` on [-12, 12], its error by
+    comparison with half the panels, :func:`solvers.algorithms.expected_max_normal`);
     theoretical: the same integral in mpmath at ``dps`` digits (``mpmath.workdps``).
     HOLDS when they agree within the float64 error estimate plus 1e-12 (12 digits).
 
@@ -77,7 +78,7 @@ def eval_lloyd(params, *, dps=None):
         R0 = float(mpmath.sqrt(mpmath.mpf(k) / (k - 1)) * val)
     worst = float(radii[np.argmax(np.abs(radii - R0))])
     return Evaluation(worst, R0, float(err) + float(mp_err) + 1e-12, "==",
-                      method="float64 scipy quad vs mpmath quad dps=%d" % (dps or 30),
+                      method="float64 composite Gauss-Legendre (64 vs 32 panels) vs mpmath quad dps=%d" % (dps or 30),
                       detail={"k": k, "R0_float64": worst, "R0_mpmath": R0, "spread_of_radii": float(np.ptp(radii))})
 
 
@@ -163,7 +164,7 @@ def eval_em_is_gd(params, *, dps=None):
     float64: EM side = one step of :func:`solvers.algorithms.structured_em`
     (grid engine; :math:`E[\psi_j x]` summed directly on the grid), error
     estimated by re-running it with a second rule (Gauss--Hermite, 64 points
-    per coordinate); GD side = :math:`\theta - \sum_j(R^j)^\top\nabla_{\mu_j}L`
+    per coordinate; :func:`solvers.rules.compare_rules`); GD side = :math:`\theta - \sum_j(R^j)^\top\nabla_{\mu_j}L`
     with :math:`\nabla_{\mu_j}L = E[\psi_j(\mu_j - x)]` from the adaptive
     quadrature engine (:func:`solvers.population.estimate`, its error
     estimate times :math:`k\sqrt d`). Compared component-wise; the worst
@@ -171,6 +172,7 @@ def eval_em_is_gd(params, *, dps=None):
     """
     from solvers import Mixture, population
     from solvers.algorithms import cyclic_isometry, structured_em, structured_means, theta_gradient
+    from solvers.rules import compare_rules
 
     k, d, w, theta = _parse_structured(params)
     pihat = dft_contraction(w)
@@ -186,20 +188,22 @@ def eval_em_is_gd(params, *, dps=None):
                               detail={"k": k, "d": d, "component": i, "max_abs_difference": float(diffs[i]),
                                       "min_abs_pihat": pihat["min_abs_pihat"]})
     R = cyclic_isometry(k, d)
-    em = structured_em(w, theta, 1, tol=0).means[0]  # mu_0 = R^0 theta+ = theta+
-    em_alt = structured_em(w, theta, 1, tol=0, order=64).means[0]
+    # mu_0 = R^0 theta+ = theta+; the value is the default rule's, its error the distance to a rerun
+    rerun = compare_rules(lambda order: structured_em(w, theta, 1, tol=0, order=order).means[0], None, 64,
+                          names=("default grid rule", "Gauss-Hermite q=64"))
+    em = rerun.coarse_value
     mix = Mixture(w, structured_means(theta, R, k))
     est = population.estimate(mix, ("gradient",))
     gd = theta - theta_gradient(np.asarray(est.values["gradient"]), R)
     eps = np.finfo(float).eps
-    err_em = np.abs(em - em_alt) + 8 * eps * (np.abs(em) + np.abs(theta))
+    err_em = rerun.error + 8 * eps * (np.abs(em) + np.abs(theta))
     err_gd = k * np.sqrt(d) * float(est.errors["gradient"]) + 8 * eps * (np.abs(gd) + np.abs(theta))
     diff = np.abs(em - gd)
     i = int(np.argmax(diff / (err_em + err_gd)))
     return Evaluation(float(em[i]), float(gd[i]), float(err_em[i] + err_gd[i]), "==",
                       method="float64: structured_em (grid) vs theta - theta_gradient (adaptive quadrature)",
                       detail={"k": k, "d": d, "component": i, "max_abs_difference": float(diff.max()),
-                              "grid_rule_difference": float(np.max(np.abs(em - em_alt))),
+                              "grid_rule_difference": rerun.max_error(),
                               "quadrature_gradient_error": float(est.errors["gradient"]),
                               "min_abs_pihat": pihat["min_abs_pihat"]})
 

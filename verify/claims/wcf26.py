@@ -131,12 +131,14 @@ def _reference_minimum(w, truth, candidates):
 
 
 def _loss_rule_difference(w, means, truth):
-    """|L(default grid) - L(Gauss-Hermite, 256 points per coordinate)| at ``means``."""
+    """|L(default grid) - L(Gauss-Hermite, 256 points per coordinate)| at ``means`` (:func:`solvers.rules.compare_rules`)."""
     from solvers.algorithms.grid import GridEngine
+    from solvers.rules import compare_rules
 
-    a = GridEngine(means[None], truth)(w[None], means[None])[0][0]
-    b = GridEngine(means[None], truth, order=256)(w[None], means[None])[0][0]
-    return float(abs(a - b))
+    def loss(order):
+        return GridEngine(means[None], truth, order=order)(w[None], means[None])[0][0]
+
+    return float(compare_rules(loss, None, 256, names=("default grid rule", "Gauss-Hermite q=256")).error)
 
 
 def eval_misspecified(params, *, dps=None):

@@ -19,10 +19,12 @@ with :math:`g(y) = E[y^2/(y^2+S)] = \tfrac{y^2}{2}e^{y^2/2}E_{(d-1)/2}(y^2/2)`
 own t-integral (not by the fundamental theorem of calculus), so the link
 C = D is an independent check.
 
-Float64 path: composite Gauss-Legendre in y on [-10, 10] (tails below
-:math:`10^{-22}`) and in t on [-1, 0], [0, 1]; the error estimate is the
-change when both node counts are doubled plus the truncated tail bound (not
-confirmed). mpmath path (``dps``, used to confirm a failure): one
+Float64 path (rules of :mod:`solvers.rules`): composite Gauss-Legendre in y on
+[-10, 10] with the density folded in (:func:`solvers.rules.gaussian_panel_rule`, 16 points
+per panel; tails below :math:`10^{-22}`) and in t on [-1, 0], [0, 1]
+(:func:`solvers.rules.composite_legendre`); the error estimate is the change when both
+node counts are doubled (:func:`solvers.rules.compare_rules`) plus the truncated tail
+bound (not confirmed). mpmath path (``dps``, used to confirm a failure): one
 :func:`mpmath.quad` per expectation with its error estimate; there
 :math:`\int_{-1}^1 yJ(ty)dt = s(y) - s(-y)` (1-D eq. (22), proved by the
 symbolic layer) so that D needs no nested integral.
@@ -34,6 +36,8 @@ from __future__ import annotations
 
 import mpmath
 import numpy as np
+
+from solvers.rules import compare_rules, composite_legendre, gaussian_panel_rule
 
 from .core import Claim, Evaluation
 from .families import random_weights
@@ -128,19 +132,22 @@ def _g_numpy(y, d):
     return np.where(z > 0, g, 0.0)
 
 
-def _chain_numpy(params, panels, nt):
+Y_HALF_WIDTH = 10.0
+"""The y-rule's box [-10, 10]: the Gaussian mass beyond it is below 1e-22."""
+Y_POINTS_PER_PANEL = 16
+LEVELS = ((40, 24), (80, 48))
+"""(panels in y, points per half of [-1, 1] in t) of the two float64 rules; the second doubles both."""
+
+
+def _chain_numpy(params, level):
+    panels, nt = level
     ms = [row[0] for row in params["means"]]
     d = len(params["means"][0])
-    xg, wg = np.polynomial.legendre.leggauss(16)
-    edges = np.linspace(-10, 10, panels + 1)
-    y = ((edges[:-1, None] + edges[1:, None]) / 2 + (edges[1:, None] - edges[:-1, None]) / 2 * xg).ravel()
-    wy = ((edges[1:, None] - edges[:-1, None]) / 2 * wg).ravel() * np.exp(-y * y / 2) / np.sqrt(2 * np.pi)
+    y, wy = gaussian_panel_rule(panels, Y_HALF_WIDTH, Y_POINTS_PER_PANEL)
     s, _ = _s_J_numpy(params["weights"], ms, y)
     sm, _ = _s_J_numpy(params["weights"], ms, -y)
     g = _g_numpy(y, d)
-    tg, tw = np.polynomial.legendre.leggauss(nt)
-    t = np.concatenate([(tg - 1) / 2, (tg + 1) / 2])
-    tw = np.concatenate([tw, tw]) / 2
+    t, tw = composite_legendre((-1.0, 0.0, 1.0), nt)
     _, Jt = _s_J_numpy(params["weights"], ms, y[:, None] * t[None, :])
     inner = (Jt * tw).sum(axis=1) * y
     E = lambda f: float(np.sum(wy * f))
@@ -150,10 +157,12 @@ def _chain_numpy(params, panels, nt):
 
 def chain_values_float(params):
     """(value, error) for A, A2, B, C, D in float64; error = node-doubling change + tails + rounding (1e-12 relative: ~2000-term sums)."""
-    lo, hi = _chain_numpy(params, 40, 24), _chain_numpy(params, 80, 48)
+    coarse, fine = LEVELS
+    est = compare_rules(lambda level: _chain_numpy(params, level), coarse, fine,
+                        names=tuple(f"y: {p}x{Y_POINTS_PER_PANEL} panels, t: 2x{q}" for p, q in LEVELS))
     mmax = max(abs(row[0]) for row in params["means"])
     tail = 1e-22 * (1 + mmax) ** 2
-    return {k: (hi[k], abs(hi[k] - lo[k]) + tail + 1e-12 * abs(hi[k])) for k in hi}
+    return {k: (v, est.error[k] + tail + 1e-12 * abs(v)) for k, v in est.value.items()}
 
 
 def eval_eq6(params, *, dps=None):

@@ -15,6 +15,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from solvers.rules import composite_legendre
 from verify.reference.pointwise import responsibilities
 
 from .core import Claim, Constant, Evaluation
@@ -101,8 +102,9 @@ class Lemma18:
     .. math:: \int_{-1}^{1}\psi_i(tx)\psi_j(tx)\,dt \ge
               K\,\pi_i\pi_j e^{-4U}\frac{1 - e^{-4\mu_{max}|x|}}{2\mu_{max}|x|}.
 
-    The integral by :func:`mpmath.quad` (Gauss-Legendre, split at 0) with its
-    error estimate; instance constant lhs / (the right side at K = 1).
+    The integral by :func:`mpmath.quad` on the panels :data:`T_PANEL_EDGES` (split at 0, like
+    the float64 rule of :func:`lemma18_batch`) with its error estimate; instance constant
+    lhs / (the right side at K = 1).
     """
 
     factor: Fraction = Fraction(1)
@@ -120,7 +122,7 @@ def _eval_lemma18(params, factor, dps=None):
     with mpmath.workdps(dps + 5):
         w, mu, x = _mp(params)
         f = lambda t: (lambda p: p[i] * p[j])(_psi(w, mu, [t * v for v in x]))
-        val, qerr = mpmath.quad(f, [-1, 0, 1], error=True)
+        val, qerr = mpmath.quad(f, list(T_PANEL_EDGES), error=True)
         U = mpmath.fsum(m * m for row in mu for m in row)
         mmax = max(mpmath.sqrt(mpmath.fsum(m * m for m in row)) for row in mu)
         xn = mpmath.sqrt(mpmath.fsum(v * v for v in x))
@@ -142,7 +144,10 @@ def _add_x(rng, params):
 
 
 X_RADIUS = (1e-3, 10.0)
-GAUSS_LEGENDRE_NODES = 64  # per half of [-1, 1] (the integrand is analytic; split at 0 like the mpmath path)
+GAUSS_LEGENDRE_NODES = 64
+"""Gauss--Legendre nodes per panel of :data:`T_PANEL_EDGES` (the integrand is analytic)."""
+T_PANEL_EDGES = (-1.0, 0.0, 1.0)
+"""Panels of Lemma 18's t-integral, shared by the float64 rule and the mpmath path: split at 0."""
 
 
 def lemma18_point(M, E):
@@ -161,14 +166,13 @@ def lemma18_point(M, E):
 
 def lemma18_batch(W, M, E):
     r"""Lemma 18 for a batch, components i = 0, j = 1: the integral
-    :math:`\int_{-1}^1\psi_0(tx)\psi_1(tx)dt` by Gauss--Legendre on [-1, 0] and [0, 1] with
-    :data:`GAUSS_LEGENDRE_NODES` nodes each (responsibilities from :func:`solvers.estep.softmax_lse`),
-    and the right side."""
+    :math:`\int_{-1}^1\psi_0(tx)\psi_1(tx)dt` by composite Gauss--Legendre on :data:`T_PANEL_EDGES`
+    with :data:`GAUSS_LEGENDRE_NODES` nodes each (:func:`solvers.rules.composite_legendre`;
+    responsibilities from :func:`solvers.estep.softmax_lse`), and the right side."""
     from solvers.estep import softmax_lse
 
     x = lemma18_point(M, E)
-    t, wt = np.polynomial.legendre.leggauss(GAUSS_LEGENDRE_NODES)
-    t, wt = np.concatenate([(t - 1) / 2, (t + 1) / 2]), np.concatenate([wt, wt]) / 2
+    t, wt = composite_legendre(T_PANEL_EDGES, GAUSS_LEGENDRE_NODES)
     proj = np.einsum("sd,snd->sn", x, M)  # <x, mu_k>
     scores = t[None, :, None] * proj[:, None, :] + (np.log(W) - 0.5 * np.sum(M * M, axis=2))[:, None, :]
     psi, _ = softmax_lse(scores, axis=2)

@@ -13,9 +13,14 @@ for polynomials of degree <= 5). The error estimate compares the rule with
 step h to the rule with step 2h on the same nodes (conservative: the error
 of the 2h rule is roughly the square root of that of the h rule).
 
-This is a small self-contained integrator for checking the symbolic layer;
-the toolkit's production quadrature lives in :mod:`solvers.population` and
-the mpmath reference in :mod:`verify.reference`.
+The rules come from :mod:`solvers.rules`: the float64 path takes its nodes and
+weights (:func:`solvers.rules.gaussian_trapezoid`, :func:`solvers.rules.gauss_hermite`,
+:func:`solvers.rules.tensor_rule`) and its error (:func:`solvers.rules.compare_rules`)
+there; the mpmath path computes nodes and weights at its working precision but takes the
+plan (:func:`solvers.rules.trapezoid_offsets`: offsets and the nested 2h rule) and the
+comparison from the same place. This integrator checks the symbolic layer; the
+toolkit's production engines live in :mod:`solvers.population` and the mpmath
+reference in :mod:`verify.reference`.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from solvers.reduction import span_basis
+from solvers.rules import compare_rules, gauss_hermite, gaussian_trapezoid, tensor_rule, trapezoid_offsets
 
 __all__ = ["GaussianExpectation", "gaussian_expectation", "gaussian_expectation_mp"]
 
-_GH3_NODES = (0.0, 3.0**0.5, -(3.0**0.5))
-_GH3_WEIGHTS = (2.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0)
+ORTHOGONAL_POINTS = 3
+"""Gauss--Hermite points per orthogonal coordinate: exact for polynomials of degree <= 5."""
 
 
 @dataclass(frozen=True)
@@ -77,23 +83,15 @@ def gaussian_expectation(func, means, *, step: float = 0.125, radius: float = 9.
     GaussianExpectation
     """
     Q, r, d = _numpy_basis(means)
-    k = int(round(radius / step))
-    t = step * np.arange(-k, k + 1)
-    grids = np.meshgrid(*([t] * r), indexing="ij") if r else []
-    T = np.stack([g.ravel() for g in grids], axis=-1) if r else np.zeros((1, 0))
-    w_h = np.exp(-0.5 * np.sum(T**2, axis=1)) * (step / np.sqrt(2 * np.pi)) ** r
-    coarse = np.all((np.rint(T / step).astype(int) % 2) == 0, axis=1) if r else np.ones(1, bool)
-    w_2h = np.where(coarse, w_h * 2**r, 0.0)
-    o = d - r
-    S = np.array(list(itertools.product(_GH3_NODES, repeat=o))) if o else np.zeros((1, 0))
-    w_o = np.array([np.prod(c) for c in itertools.product(_GH3_WEIGHTS, repeat=o)]) if o else np.ones(1)
+    fine, coarse = gaussian_trapezoid(step, int(round(radius / step)), r)
+    T = fine.nodes
+    S, w_o = tensor_rule(*gauss_hermite(ORTHOGONAL_POINTS), d - r)
     X = (T @ Q[:, :r].T)[:, None, :] + (S @ Q[:, r:].T)[None, :, :]
     values = np.asarray(func(X.reshape(-1, d)))
     values = values.reshape((T.shape[0], S.shape[0]) + values.shape[1:])
     inner = np.tensordot(w_o, values, axes=([0], [1]))  # (N_t, ...)
-    fine = np.tensordot(w_h, inner, axes=([0], [0]))
-    rough = np.tensordot(w_2h, inner, axes=([0], [0]))
-    return GaussianExpectation(fine, float(np.max(np.abs(fine - rough))), r, int(T.shape[0] * S.shape[0]))
+    est = compare_rules(lambda rule: rule.apply(inner), coarse, fine)
+    return GaussianExpectation(est.value, est.max_error(), r, int(T.shape[0] * S.shape[0]))
 
 
 def _flatten(value):
@@ -169,26 +167,36 @@ def gaussian_expectation_mp(func, means, *, dps: int = 40, step=None, radius=Non
                 for a in range(d):
                     for b in range(d):
                         Q[a, b] -= 2 * v[a] * v[b] / vv
-        k = int(mpmath.ceil(T / h))
+        # the plan of the float64 rule: offsets j = -k..k (k covers T), the 2h rule on even j;
+        # nodes and weights at the working precision, the 3-point Gauss-Hermite rule in closed form
+        offsets, on_coarse = trapezoid_offsets(int(mpmath.ceil(T / h)) if r else 0)
         gh_nodes = [mpmath.mpf(0), mpmath.sqrt(3), -mpmath.sqrt(3)]
         gh_weights = [mpmath.mpf(2) / 3, mpmath.mpf(1) / 6, mpmath.mpf(1) / 6]
         o = d - r
-        ts = [h * j for j in range(-k, k + 1)] if r else [mpmath.mpf(0)]
-        fine = rough = None
+        inner, fine_w, coarse_w = [], [], []
         shape = ()
         points = 0
-        for j, t in zip(range(-k, k + 1) if r else [0], ts):
+        for j, even in zip(offsets.tolist(), on_coarse.tolist()):
+            t = h * j
             w_t = h * mpmath.exp(-t * t / 2) / mpmath.sqrt(2 * mpmath.pi) if r else mpmath.mpf(1)
             acc = None
-            for combo in itertools.product(range(3), repeat=o):
+            for combo in itertools.product(range(ORTHOGONAL_POINTS), repeat=o):
                 coords = ([t] if r else []) + [gh_nodes[c] for c in combo]
                 x = [sum(Q[a, b] * coords[b] for b in range(d)) for a in range(d)]
                 flat, shape = _flatten(func(x))
                 w = mpmath.fprod([gh_weights[c] for c in combo]) if o else mpmath.mpf(1)
                 acc = [w * f for f in flat] if acc is None else [a_ + w * f for a_, f in zip(acc, flat)]
                 points += 1
-            fine = [w_t * a_ for a_ in acc] if fine is None else [f + w_t * a_ for f, a_ in zip(fine, acc)]
-            w_2 = 2 * w_t if (j % 2 == 0) else mpmath.mpf(0)
-            rough = [w_2 * a_ for a_ in acc] if rough is None else [f + w_2 * a_ for f, a_ in zip(rough, acc)]
-        error = max(abs(f - g) for f, g in zip(fine, rough))
+            inner.append(acc)
+            fine_w.append(w_t)
+            coarse_w.append(2**r * w_t if even else mpmath.mpf(0))
+
+        def apply(weights):
+            total = None
+            for w_t, acc in zip(weights, inner):
+                total = [w_t * a_ for a_ in acc] if total is None else [f + w_t * a_ for f, a_ in zip(total, acc)]
+            return total
+
+        est = compare_rules(apply, coarse_w, fine_w, names=(f"trapezoid h={2 * h}", f"trapezoid h={h}"))
+        fine, error = est.value, max(est.error)
         return GaussianExpectation(_unflatten(fine, shape), error, r, points)
