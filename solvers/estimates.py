@@ -49,20 +49,20 @@ class PopulationEstimate:
         return err / scale
 
 
-def check_quantities(quantities, allowed=QUANTITIES) -> tuple[str, ...]:
+def check_quantities(quantities, allowed=QUANTITIES, *, empty=False) -> tuple[str, ...]:
     """``quantities`` (a name or a sequence of names) as a tuple without repeats, in the order given.
 
-    ValueError naming ``quantities`` unless it is a non-empty subset of ``allowed``.
+    ValueError naming ``quantities`` unless it is a subset of ``allowed``, non-empty unless ``empty``.
     """
+    expected = f"a {'' if empty else 'non-empty '}subset of {allowed}"
     if isinstance(quantities, str):
         quantities = (quantities,)
     try:
         quantities = tuple(quantities)
     except TypeError:
-        raise ValueError(f"quantities: expected a non-empty subset of {allowed}, got "
-                         f"{type(quantities).__name__}") from None
+        raise ValueError(f"quantities: expected {expected}, got {type(quantities).__name__}") from None
     unknown = [q for q in quantities if not isinstance(q, str) or q not in allowed]
-    if unknown or not quantities:
-        raise ValueError(f"quantities: expected a non-empty subset of {allowed}, got {quantities!r}"
+    if unknown or not (quantities or empty):
+        raise ValueError(f"quantities: expected {expected}, got {quantities!r}"
                          + (f" (unknown name(s) {unknown!r})" if unknown else ""))
     return tuple(dict.fromkeys(quantities))

@@ -220,7 +220,7 @@ def test_user_claim_arguments_are_validated():
 
     with pytest.raises(ValueError, match="^families: expected str -> callable"):
         user_inequality("u.a", "s", side, side, families={"x": 5})
-    with pytest.raises(ValueError, match="^quantities: expected names from"):
+    with pytest.raises(ValueError, match=r"^quantities: expected a subset of .*unknown name\(s\) \['psi_tilda_sq'\]"):
         user_inequality("u.b", "s", side, side, quantities=("psi_tilda_sq",))
     with pytest.raises(ValueError, match="^lhs: uses the input 'psi_tilda_sq', which is not available"):
         user_inequality("u.e", "s", lambda q: q["psi_tilda_sq"], side)

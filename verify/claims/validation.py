@@ -94,7 +94,7 @@ def validate_run_arguments(claim, instances, seed, dps, search_evaluations, budg
 def validate_user_claim(id, statement, lhs, rhs, relation, quantities, families, hypotheses, search,
                         constant, constant_of, default_instances) -> tuple[str, ...]:
     """Check the arguments of :func:`~verify.claims.user.user_inequality`; returns the quantities as a tuple."""
-    from solvers.population import QUANTITIES as ENGINE_QUANTITIES
+    from solvers.estimates import QUANTITIES as ENGINE_QUANTITIES, check_quantities
 
     from .inputs import DERIVED
     from .search import Search
@@ -111,16 +111,7 @@ def validate_user_claim(id, statement, lhs, rhs, relation, quantities, families,
             raise ValueError(f"{name}: expected a function of the inputs q, got {_describe(fn)}")
     if relation not in RELATIONS:
         raise ValueError(f"relation: expected one of {RELATIONS}, got {_describe(relation)}")
-    if isinstance(quantities, str):
-        quantities = (quantities,)
-    try:
-        quantities = tuple(quantities)
-    except TypeError:
-        raise ValueError(f"quantities: expected a sequence of names from {QUANTITIES}, "
-                         f"got {_describe(quantities)}") from None
-    unknown = [q for q in quantities if q not in QUANTITIES]
-    if unknown:
-        raise ValueError(f"quantities: expected names from {QUANTITIES}, got unknown {unknown!r}")
+    quantities = check_quantities(quantities, QUANTITIES, empty=True)
     if families is not None:
         if not isinstance(families, dict) or not families:
             raise ValueError(f"families: expected a non-empty dict name -> family(rng, count), "
