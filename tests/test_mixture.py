@@ -140,7 +140,7 @@ def test_one_rank_rule_for_the_reduction_the_grid_and_the_symbolic_module(scale,
     (the rule is relative to the means; only exact zeros give rank 0)."""
     from solvers.algorithms.grid import span_bases
     from solvers.reduction import span_basis
-    from verify.symbolic.gaussian_quadrature import _numpy_basis
+    from verify.symbolic.trapezoid import _numpy_basis
 
     rng = np.random.default_rng(seed)
     means = np.zeros((4, 5))

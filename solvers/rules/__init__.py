@@ -46,7 +46,7 @@ Consumers
   doubled), :mod:`verify.claims.xfd24_pointwise` (Lemma 18's t-integral:
   :func:`composite_legendre`), :mod:`verify.claims.wcf26` and :mod:`verify.claims.alp25`
   (the grid engine's default rule against a Gauss--Hermite rerun, :func:`compare_rules`).
-* :mod:`verify.symbolic.gaussian_quadrature`: the float64 expectation uses
+* :mod:`verify.symbolic.trapezoid`: the float64 expectation uses
   :func:`gaussian_trapezoid` (h against 2h through :func:`compare_rules`) and
   :func:`gauss_hermite` (3 points) in the orthogonal coordinates; the mpmath expectation
   computes its nodes and weights at its working precision but takes the plan

@@ -23,8 +23,8 @@ simplex
     degenerate weight sets, ``alp25.hessian``, ``alp25.em_is_gd``.
 codegen
     ``lambdify`` (with ``cse``) of the integrands to NumPy and mpmath.
-gaussian_quadrature
-    A small Gaussian-expectation rule to integrate generated integrands.
+trapezoid
+    Gaussian expectations of generated integrands by the trapezoid rule (float64 or mpmath).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .codegen import INTEGRANDS, GeneratedIntegrand, generate_integrand, integra
 from .expansion import FourthOrderExpansion, fourth_order_expansion, prove_expansion
 from .gaussian_parts import gaussian_integration_by_parts_1d
 from . import identities
-from .gaussian_quadrature import GaussianExpectation, gaussian_expectation, gaussian_expectation_mp
+from .trapezoid import GaussianExpectation, gaussian_expectation, gaussian_expectation_mp
 from .identities import (
     DEFAULT_SIZES,
     check_log_partition_rule,
