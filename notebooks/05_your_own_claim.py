@@ -40,7 +40,10 @@ from verify.report import format_table, write_report
 
 folder = Path(tempfile.mkdtemp(prefix="overmix-claims-"))
 claims_toml = folder / "claims.toml"
-shutil.copy(Path("examples") / "claims.toml", claims_toml)  # run from the repository root
+# the repository's examples/ (the notebook runs from the repository root or from notebooks/)
+example = next(p / "examples" / "claims.toml" for p in (Path.cwd(), Path.cwd().parent)
+               if (p / "examples" / "claims.toml").exists())
+shutil.copy(example, claims_toml)
 print(claims_toml.read_text())
 print(sorted(expression.QUANTITIES))
 

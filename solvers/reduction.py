@@ -56,6 +56,10 @@ def span_basis(vectors: np.ndarray, rtol: float = DEFAULT_RANK_RTOL, scale=None,
     tols : ndarray (B,)
         The thresholds :math:`\mathrm{rtol}\cdot s_b`.
     """
+    vectors = np.asarray(vectors, dtype=float)
+    if vectors.ndim != 3 or not np.all(np.isfinite(vectors)):
+        raise ValueError(f"vectors: expected a finite array of shape (B, k, m), got shape {vectors.shape}"
+                         + ("" if vectors.ndim != 3 else " with non-finite entries"))
     B, k, m = vectors.shape
     if k == 0 or m == 0:
         width = m if complete else min(k, m)

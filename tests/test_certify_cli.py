@@ -10,7 +10,6 @@ import pytest
 
 from verify.cli import main
 
-pytest.importorskip("flint")
 
 DECIMAL = ["--weights", "0.6,0.4", "--means", "[[0.001,0.002],[-0.0015,-0.003]]"]
 

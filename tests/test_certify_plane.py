@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-flint = pytest.importorskip("flint")
+import flint  # noqa: E402  (a core dependency)
 
 from _enclosures import assert_reference_contained  # noqa: E402
 

@@ -197,8 +197,9 @@ def test_input_forms_are_exact():
 
 
 def test_accepts_solvers_mixture():
-    mixture = pytest.importorskip("solvers.mixture")
-    mix = mixture.Mixture([0.3, 0.7], [[1.0, 0.0], [-0.5, 0.0]])
+    from solvers.mixture import Mixture
+
+    mix = Mixture([0.3, 0.7], [[1.0, 0.0], [-0.5, 0.0]])
     a = ref.loss(mix)
     b = ref.loss(weights=[0.3, 0.7], means=[[1.0], [-0.5]])
     assert abs(a.value - b.value) <= a.error + b.error

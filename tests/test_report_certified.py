@@ -14,7 +14,6 @@ def claims():
 
 
 def test_certified_verdict_reported_for_scalar_fact(claims):
-    pytest.importorskip("flint")
     result = run_claim(claims("xfd24.proof.norm_upper_tail"), instances=2)
     assert result.verdict == "REFUTED"
     assert result.certified["verdict"] == "CERTIFIED-REFUTED"
@@ -33,7 +32,6 @@ def test_certify_can_be_switched_off(claims):
 
 
 def test_table_and_markdown_show_certified_column(claims):
-    pytest.importorskip("flint")
     result = run_claim(claims("xfd24.proof.exp_rational"), instances=2)
     report = {
         "claims": [result.to_json()], "summary": {result.verdict: 1}, "seconds": 1.0, "seed": 0,

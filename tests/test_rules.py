@@ -207,3 +207,24 @@ def test_high_precision_trapezoid_shares_the_plan_in_rank_zero():
     assert got.rank == 0 and got.error == 0 and abs(got.value - 1) < mpmath.mpf(10) ** -28
     flt = gaussian_expectation(lambda X: X[:, 0] ** 2 * X[:, 1] ** 2, [[0.0, 0.0]])
     assert flt.rank == 0 and flt.error == 0 and flt.value == pytest.approx(1.0, rel=1e-14)
+
+
+def test_rule_comparison_names_the_callers_argument_and_does_not_warn():
+    """An integrand that overflows is a ValueError naming the caller's argument (no RuntimeWarning)."""
+    import warnings
+
+    from solvers.rules import compare_rules
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="^func: expected finite values"):
+            compare_rules(lambda rule: np.array([np.inf]), 1, 2, names=("a", "b"), what="func")
+
+
+def test_span_basis_refuses_bad_input_by_name():
+    from solvers.reduction import span_basis
+
+    with pytest.raises(ValueError, match=r"^vectors: expected a finite array of shape \(B, k, m\), got shape \(2, 3\)"):
+        span_basis(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="non-finite"):
+        span_basis(np.full((1, 2, 2), np.nan))

@@ -60,19 +60,20 @@ def _leaves(obj):
         yield obj
 
 
-def _distance(a, b, path="value"):
+def _distance(a, b, what, path="value"):
     """|a - b| entry by entry, through mappings and sequences."""
     if isinstance(a, Mapping):
         if not isinstance(b, Mapping) or set(a) != set(b):
-            raise ValueError(f"evaluate: the two rules gave {path}s of different keys")
-        return {k: _distance(a[k], b[k], f"{path}[{k!r}]") for k in a}
+            raise ValueError(f"{what}: the two rules gave {path}s of different keys")
+        return {k: _distance(a[k], b[k], what, f"{path}[{k!r}]") for k in a}
     if isinstance(a, (list, tuple)):
         if not isinstance(b, (list, tuple)) or len(a) != len(b):
-            raise ValueError(f"evaluate: the two rules gave {path}s of different lengths")
-        return [_distance(x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b))]
-    d = abs(a - b)
+            raise ValueError(f"{what}: the two rules gave {path}s of different lengths")
+        return [_distance(x, y, what, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b))]
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: reported below, not warned
+        d = abs(a - b)
     if isinstance(d, (float, np.floating, np.ndarray)) and not np.all(np.isfinite(d)):
-        raise ValueError(f"evaluate: expected finite {path}s from both rules, got {a!r:.80} and {b!r:.80}")
+        raise ValueError(f"{what}: expected finite {path}s from both rules, got {a!r:.80} and {b!r:.80}")
     return d
 
 
@@ -81,7 +82,7 @@ def _rule_name(rule) -> str:
     return name if isinstance(name, str) else repr(rule)
 
 
-def compare_rules(evaluate: Callable, coarse, fine, *, names=None) -> RuleEstimate:
+def compare_rules(evaluate: Callable, coarse, fine, *, names=None, what: str = "evaluate") -> RuleEstimate:
     r"""Evaluate with two rules; the value is the finer one's, the error their distance.
 
     Parameters
@@ -94,6 +95,9 @@ def compare_rules(evaluate: Callable, coarse, fine, *, names=None) -> RuleEstima
         parameters (a grid engine's order, a pair of panel counts).
     names : (str, str), optional
         Names of the coarse and the fine rule (default: their ``name`` attribute, else ``repr``).
+    what : str, default "evaluate"
+        The name of the caller's integrand argument, for the ValueError raised when a rule gives a
+        non-finite value or the two rules give values of different structure.
 
     Returns
     -------
@@ -122,4 +126,4 @@ def compare_rules(evaluate: Callable, coarse, fine, *, names=None) -> RuleEstima
         raise ValueError(f"names: expected two strings (coarse, fine), got {names!r:.80}")
     low = evaluate(coarse)
     high = evaluate(fine)
-    return RuleEstimate(value=high, error=_distance(low, high), coarse_value=low, coarse=names[0], fine=names[1])
+    return RuleEstimate(value=high, error=_distance(low, high, what), coarse_value=low, coarse=names[0], fine=names[1])

@@ -44,7 +44,9 @@ def tensor_rule(nodes_1d, weights_1d, r: int, name: str = "") -> Rule:
         raise ValueError(f"weights_1d: expected the shape {x.shape} of a 1-d nodes_1d, got {w.shape}")
     name = name or f"tensor rule of {x.size} points, {r}-D"
     if r == 0:
-        return Rule(np.zeros((1, 0)), np.ones(1), name)
+        nodes, weights = np.zeros((1, 0)), np.ones(1)
+        read_only(nodes, weights)
+        return Rule(nodes, weights, name)
     nodes = np.stack([g.ravel() for g in np.meshgrid(*([x] * r), indexing="ij")], axis=1)
     weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(*([w] * r), indexing="ij")], axis=1), axis=1)
     read_only(nodes, weights)

@@ -202,7 +202,7 @@ class Enclosure:
                 "prec": self.prec, "method": self.method}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QuantityEnclosures:
     """Certified enclosures of population quantities, by name, with the Arb precision and details.
 

@@ -334,7 +334,7 @@ def line_quantities_arb(weights, coords, names=QUANTITIES, *, prec: int = DEFAUL
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LineQuantities(QuantityEnclosures):
     """Certified enclosures of the r = 1 population quantities (see :func:`line_quantities`), with
     the exact line mixture they were computed for."""

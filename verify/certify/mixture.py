@@ -118,7 +118,7 @@ class PlaneMixture:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MixtureQuantities(QuantityEnclosures):
     """Certified enclosures from :func:`mixture_quantities`.
 

@@ -90,7 +90,7 @@ def gaussian_expectation(func, means, *, step: float = 0.125, radius: float = 9.
     values = np.asarray(func(X.reshape(-1, d)))
     values = values.reshape((T.shape[0], S.shape[0]) + values.shape[1:])
     inner = np.tensordot(w_o, values, axes=([0], [1]))  # (N_t, ...)
-    est = compare_rules(lambda rule: rule.apply(inner), coarse, fine)
+    est = compare_rules(lambda rule: rule.apply(inner), coarse, fine, what="func")
     return GaussianExpectation(est.value, est.max_error(), r, int(T.shape[0] * S.shape[0]))
 
 
@@ -155,7 +155,7 @@ def gaussian_expectation_mp(func, means, *, dps: int = 40, step=None, radius=Non
             for i in range(n):
                 proj = sum(M[i, a] * u[a] for a in range(d))
                 resid = mpmath.sqrt(sum((M[i, a] - proj * u[a]) ** 2 for a in range(d)))
-                if resid > mpmath.mpf(10) ** (-dps + 10) * max(1, row_norms[i0]):
+                if resid > mpmath.mpf(10) ** (-dps + 10) * row_norms[i0]:  # relative, as span_basis
                     raise ValueError("gaussian_expectation_mp: means must have rank <= 1")
             r = 1
             # complete u to an orthonormal basis (Householder reflection mapping e_1 to u)
