@@ -1,4 +1,4 @@
-"""Timings of :func:`verify.reference.quantities` (run: ``python -m verify.reference._bench``).
+"""Timings of :func:`verify.reference.quantities` (run: ``python benchmarks/bench_reference.py``).
 
 Targets: ``r = 1`` under 0.5 s and ``r = 2`` under 10 s at 30 digits
 for ``n <= 4``, for loss + gradient + psi_tilde_sq + responsibility_means
@@ -14,7 +14,7 @@ import time
 
 import mpmath
 
-from . import DEFAULT_QUANTITIES, QUANTITY_NAMES, quantities
+from verify.reference import DEFAULT_QUANTITIES, QUANTITY_NAMES, quantities
 
 CASES = [
     # (label, weights, means, quantities)
