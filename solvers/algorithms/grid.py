@@ -93,11 +93,33 @@ r       2^12       2^14       2^16       2^18       spread
 4       3e-5       5e-6       2e-8       8e-14      <= 2.75
 ======  =========  =========  =========  =========  =========
 
-For r = 5 (xfd24 Figure 1, n = 10) the lattice of 2^18 points has relative loss errors of
-about 1e-7 at spread 2 to 4 (2^20: 1e-9); r = 5 and 6 are not calibrated further. The
-ladder is a compromise with the figure's time: the n = 5 curve of ``reproduce xfd24.fig1``
-is within 4e-9 of a finer rule on the sampled iterations, the n = 10 curve only within 7e-6
-(``benchmarks/bench_fig1_accuracy.py``; see the README).
+Ranks 5 and 6 (``benchmarks/calibrate_grid.py --rank 5 6``, seeds 0 and 1: 60 random states per
+n = r + 1 and r + 3 and seed, spreads uniform in [0.05, 4.5], the same error against a randomly
+shifted lattice of 2^22 points, which is within about 1e-9 of a second shift; worst error over
+both seeds in the 0.25-wide spread bins where a level is used and in the next bin). A level is
+used up to the spread below which every bin, and the next one, stays under 1e-7:
+
+======  ============================  =======  ==================  ====================
+r       level (nodes)                 s_max    worst, bins used    worst, next bin
+======  ============================  =======  ==================  ====================
+5       Gauss-Hermite q=8 (32768)     0.5      1e-9                3e-9
+5       lattice 2^17                  1.5      4e-8                1e-8
+5       lattice 2^18                  2.75     7e-9                5e-9
+5       lattice 2^19                  3.25     4e-9                8e-9
+5       lattice 2^20 (default)        --       3e-8 up to 4.5
+6       Gauss-Hermite q=5 (7776)      0.25     4e-9                3e-8
+6       Gauss-Hermite q=8 (262144)    0.5      1e-8                7e-8
+6       lattice 2^20 (default)        --       3e-7 at s <= 0.75, up to 1e-5 at 4.5
+======  ============================  =======  ==================  ====================
+
+Rejected by the same tables: at r = 5 Gauss-Hermite q=6 (3e-7 at s <= 0.75), q=8 beyond 0.5
+(4e-6 at s <= 1), q=10 beyond 0.75 (3e-7 at s <= 1) and the lattice of 2^16 points (2e-6 at
+s <= 0.5); 2^17 beyond 1.5 (1e-7 at s <= 2), 2^18 beyond 2.75 (1e-5 at s <= 3.25), 2^19 beyond 3.25
+(2e-6 at s <= 3.75); at r = 6 the lattices of 2^16 and 2^17 points (2e-6 to 1e-3 at every spread)
+and 2^18, 2^19 (up to 5e-5 and 6e-5). At r = 6 no lattice up to 2^20 points is within 1e-7 beyond
+spread 0.5, so the default rule there is only within about 1e-6 (1e-5 at worst); the bins are sparse
+(about 7 states each), so a level's worst case may be missed. ``tests/test_highrank.py`` checks the
+top level of each rank against the default rule (r = 6: against Gauss-Hermite q=10) to 1e-7.
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
@@ -142,17 +164,17 @@ LADDER = {1: ((0.3, 16), (0.7, 32), (1.3, 64)),
           2: ((0.4, 16), (0.8, 32), (1.3, 64), (1.7, 96), (2.1, 128)),
           3: ((0.1, 8), (0.2, 10), (0.3, 12)),
           4: ((0.3, 8), (1.0, 10)),
-          5: ((0.3, 6), (1.0, 8)),
-          6: ((0.3, 5), (0.6, 6))}
+          5: ((0.5, 8),),
+          6: ((0.25, 5), (0.5, 8))}
 """Gauss--Hermite levels by rank: ``(s_max, q)``, q points per coordinate for runs of spread
 s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
 LATTICE_LADDER = {3: ((3.0, 14),),
                   4: ((4.0, 17),),
-                  5: ((2.0, 16), (3.0, 17)),
-                  6: ((1.5, 16), (2.5, 17))}
+                  5: ((1.5, 17), (2.75, 18), (3.25, 19)),
+                  6: ()}
 """Lattice levels for r = 3..6 after the Gauss--Hermite ones: ``(s_max, m)``, the rule of
 :mod:`solvers.rules` with 2^m points (shift 0) for runs of spread s <= s_max."""
-DEFAULT_LATTICE = {3: 16, 4: 18, 5: 18, 6: 18}
+DEFAULT_LATTICE = {3: 16, 4: 18, 5: 20, 6: 20}
 """log2 points of the r >= 3 default rule (spread beyond the last level)."""
 MAX_RANK = 6
 
