@@ -3,8 +3,8 @@
 Runs the figure's n = 5 and n = 10 gradient-EM runs (same seeds, d = 5, eta = 0.7) on the grid
 engine step by step and, at a sample of iterations, compares the loss the figure records with
 the lattice engine of ``solvers.population`` at a budget of 2^23 evaluations (its own error
-estimate is printed next to it) and with the grid engine's default rule refined 16 times (a
-lattice of 2^22 points, shift 0). Every 20th iteration and the first iteration on each rule of the
+estimate is printed next to it) and with the grid engine's default rule refined to a lattice of
+2^22 points (shift 0). Every 20th iteration and the first iteration on each rule of the
 ladder are compared with the refined rule as well (the sample of the population engine alone misses
 the spreads where a level is at its worst). Prints the relative difference per sampled iteration
 and the worst ones; then times the figure's runs (``gradient_em_batch``, best of 2, alternating) with the present
@@ -22,7 +22,7 @@ import numpy as np
 
 from solvers import Mixture, population
 from solvers.algorithms import Truth, gradient_em_batch
-from solvers.algorithms.grid import GridEngine
+from solvers.algorithms.grid import DEFAULT_LATTICE, GridEngine
 from verify.reproduce._common import unit_rng
 from verify.reproduce.xfd24 import D, ETA, fig1_unit
 
@@ -30,7 +30,8 @@ SAMPLE = (0, 2, 10, 50, 200, 1000, 3000)
 """Iterations compared with the population engine (2^23 points) and with the refined default rule."""
 DENSE_EVERY = 20
 """Every this many iterations (and where the rule changes) the loss is compared with the refined default rule."""
-REFINE = 16
+REFERENCE_LOG2 = 22
+"""log2 points of the refined default rule (the grid engine's default lattice refined to 2^22 points)."""
 FORMER_ORDER = {5: 10, 10: 8}
 """Gauss--Hermite points per coordinate that the runs used before the r >= 3 ladder (ranks 4 and 5)."""
 
@@ -40,7 +41,8 @@ def run(n, n_iter):
     weights = rng.dirichlet(np.ones(n))[None]
     means = rng.standard_normal((1, n, D))
     engine = GridEngine(means, Truth.standard(D))
-    refined = GridEngine(means, Truth.standard(D), ladder=False, refine=REFINE)
+    refine = 2 ** (REFERENCE_LOG2 - DEFAULT_LATTICE[min(n - 1, D)])
+    refined = GridEngine(means, Truth.standard(D), ladder=False, refine=refine)
     worst = worst_dense = agree = 0.0
     previous_rule, at_worst = None, None
     print(f"n = {n}: t, spread, rule, L (figure's rule), relative difference to the refined default rule; at the "
