@@ -121,6 +121,21 @@ spread 0.5, so the default rule there is only within about 1e-6 (1e-5 at worst);
 (about 7 states each), so a level's worst case may be missed. ``tests/test_highrank.py`` checks the
 top level of each rank against the default rule (r = 6: against Gauss-Hermite q=10) to 1e-7.
 
+xfd24 Figure 1 (``benchmarks/bench_fig1_accuracy.py``: the loss of the figure's n = 5 and n = 10
+runs every 20th iteration and at each change of rule, against the default rule refined to 2^22
+points). The losses fall to 2e-5 and 5e-5 there, so relative errors are larger than in the tables
+above. The r = 4 Gauss-Hermite levels are set for that run: along it q = 10 reaches a relative
+error of 1e-8 at s = 0.65, q = 12 at 0.8, q = 14 at 1.0, q = 16 at 1.05 (the earlier q = 10 up to
+s = 1 was 3e-6 off near s = 1); with q = 10 to 0.6, 12 to 0.75, 14 to 0.95 and 2^17 above, the n = 5
+curve is within 6e-9 at every checked iteration. The n = 10 curve (r = 5, spread 4.3 down to 0.97)
+is within 4e-7: the 2^17 level is 2e-8 to 4e-7 off where the spread is 1 to 1.5. Measured along
+that run (25 iterations): no lattice up to 2^20 points is within 1e-8 at every spread (worst 4e-7,
+6e-8, 1.5e-8, 2.6e-8 for 2^17..2^20; scales 2 to 4.5 do not help, see
+:data:`solvers.rules.LATTICE_SCALE`), Gauss-Hermite q = 12 (248,832 points) is within 5e-10 up to
+s = 1.25 and q = 14 within 5e-9 up to 1.4, and a 2^22-point lattice agrees with a second one to
+2e-10. Reaching 1e-8 therefore takes about 2^22 points while s > 1.4 (a third of the run): about
+10x the present n = 10 run, which already takes 4.5x the former rule's time.
+
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
 zxfd25's truth (m = 2..4 components on a circle of radius 4, spread up to 8) the
