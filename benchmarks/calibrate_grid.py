@@ -28,8 +28,9 @@ import argparse
 
 import numpy as np
 
-from solvers.algorithms.grid import (DEFAULT_LATTICE, DEFAULT_ORDER, LADDER, LATTICE_LADDER, PANEL_RULE, grid_moments,
-                                    hermite_rule, panel_rule)
+from solvers._integrands import STABLE_LOSS_MU_MAX
+from solvers.algorithms.grid import (DEFAULT_LATTICE, DEFAULT_ORDER, LADDER, LATTICE_LADDER, PANEL_RULE, STABLE_MU_MAX,
+                                    grid_moments, hermite_rule, panel_rule)
 from solvers.rules import fixed_lattice_rule, lattice_rule
 
 REFERENCE = {1: lambda: panel_rule(1, 120, 12, 12.0), 2: lambda: panel_rule(2, 64, 12, 12.0)}
@@ -91,7 +92,9 @@ def worst_by_bin(worst, key, values, s, bins, width):
 
 def evaluate(rule, w, C, chunk=16):
     Y, W = rule
-    parts = [grid_moments(w[k:k + chunk], C[k:k + chunk], Y[None], W[None]) for k in range(0, len(w), chunk)]
+    stable_mu_max = STABLE_MU_MAX.get(Y.shape[1], STABLE_LOSS_MU_MAX)  # the loss form the grid engine takes
+    parts = [grid_moments(w[k:k + chunk], C[k:k + chunk], Y[None], W[None], stable_mu_max=stable_mu_max)
+             for k in range(0, len(w), chunk)]
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
 
 
