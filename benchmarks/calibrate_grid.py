@@ -13,10 +13,12 @@ reference rule. A ratio <= 1 means the cheap rule is as good as the default one
 bin stays under about 1, with a margin. Tiny spreads show ratios of a few where
 the loss is a cancellation of O(1) terms: rounding, not the rule.
 
-For ranks 3 to 6 (n = r + 1 and r + 3 means spanning r dimensions) the candidates are the
-lattice rules of :mod:`solvers.rules` (2^m points), the reference a randomly shifted lattice of
-2^20 points, and the table shows the worst error itself; the ladder uses a level up to the
-spread below which every bin, and the next one, stays under 1e-9.
+For ranks 3 to 6 (n = r + 1 and r + 3 means spanning r dimensions, spreads uniform in
+[0.05, 4.5]) the candidates are the lattice rules of :mod:`solvers.rules` (2^m points) and, for
+ranks 5 and 6, Gauss-Hermite rules; the reference is a randomly shifted lattice of 2^20 points
+(ranks 5, 6: 2^22), and the table shows the worst error itself per 0.25-wide spread bin. The
+ladder uses a level up to the spread below which every bin, and the next one, stays under the
+rank's tolerance: 1e-9 for ranks 3 and 4, 1e-7 for ranks 5 and 6 (seeds 0 and 1).
 
 Run: ``python benchmarks/calibrate_grid.py [--rank 1 2 3 4 5 6] [--states 600] [--seed 0]``
 (ranks 1, 2: about 30 s; each rank >= 3: a few minutes).
@@ -26,15 +28,20 @@ import argparse
 
 import numpy as np
 
-from solvers.algorithms.grid import DEFAULT_ORDER, LADDER, PANEL_RULE, grid_moments, hermite_rule, panel_rule
+from solvers._integrands import STABLE_LOSS_MU_MAX
+from solvers.algorithms.grid import (DEFAULT_LATTICE, DEFAULT_ORDER, LADDER, LATTICE_LADDER, PANEL_RULE, STABLE_MU_MAX,
+                                    grid_moments, hermite_rule, panel_rule)
 from solvers.rules import fixed_lattice_rule, lattice_rule
 
 REFERENCE = {1: lambda: panel_rule(1, 120, 12, 12.0), 2: lambda: panel_rule(2, 64, 12, 12.0)}
 CANDIDATES = {1: (8, 12, 16, 24, 32, 48, 64), 2: (12, 16, 24, 32, 48, 64, 96, 128)}
-LATTICE_REFERENCE_LOG2 = 20
-LATTICE_CANDIDATES = (10, 12, 14, 16, 18)
-"""Ranks 3 to 6: lattice rules of 2^m points (shift 0, as in the grid engine) against a randomly
-shifted lattice of 2^20 points; the table is the worst error itself (target 1e-9)."""
+LATTICE_REFERENCE_LOG2 = {3: 20, 4: 20, 5: 22, 6: 22}
+LATTICE_CANDIDATES = {3: (10, 12, 14, 16, 18), 4: (10, 12, 14, 16, 17, 18),
+                      5: (14, 15, 16, 17, 18, 19, 20), 6: (14, 15, 16, 17, 18, 19, 20)}
+HERMITE_CANDIDATES = {5: (6, 8, 10), 6: (5, 6, 8)}
+"""Ranks 3 to 6: lattice rules of 2^m points (shift 0, as in the grid engine) and Gauss-Hermite rules
+(q points per coordinate; ranks 5, 6) against a randomly shifted lattice of 2^20 points (ranks 5, 6:
+2^22); the table is the worst error itself."""
 
 
 def default_rule(r):
@@ -44,14 +51,18 @@ def default_rule(r):
     return hermite_rule(r, DEFAULT_ORDER[r])
 
 
-def random_states(rng, r, n, count, max_spread):
-    """Weights (count, n), reduced means (count, n, r) and their spreads (log-uniform in [0.01, max_spread])."""
+def random_states(rng, r, n, count, max_spread, min_spread=None):
+    """Weights (count, n), reduced means (count, n, r) and their spreads (log-uniform in [0.01, max_spread];
+    uniform in [min_spread, max_spread] when min_spread is given)."""
     C = rng.normal(size=(count, n, r))
     shape = rng.integers(0, 4, count)
     C[shape == 1, :, 1:] = 0.0  # collinear
     C[shape == 2] = C[shape == 2][:, :1] * np.linspace(-1, 1, n)[None, :, None]  # evenly spread on a line
     C[shape == 3] = C[shape == 3][:, :1] * np.where(np.arange(n) % 2, 1, -1)[None, :, None]  # two clusters
-    target = 10 ** rng.uniform(-2, np.log10(max_spread), count)
+    if min_spread is None:
+        target = 10 ** rng.uniform(-2, np.log10(max_spread), count)
+    else:
+        target = rng.uniform(min_spread, max_spread, count)
     current = np.max(np.linalg.norm(C[:, :, None] - C[:, None], axis=3), axis=(1, 2))
     C *= (target / current)[:, None, None]
     C += rng.normal(size=(count, 1, r)) * rng.uniform(0, 1.5, count)[:, None, None]
@@ -71,9 +82,19 @@ def errors(out, ref, C):
     return np.maximum(np.maximum(loss, grad), resp)
 
 
+def worst_by_bin(worst, key, values, s, bins, width):
+    """Update ``worst[key, b]`` with the largest of ``values`` whose spread lies in (b - width, b]."""
+    for b in bins:
+        sel = (s <= b) & (s > b - width)
+        if sel.any():
+            worst[key, b] = max(worst.get((key, b), 0.0), float(values[sel].max()))
+
+
 def evaluate(rule, w, C, chunk=16):
     Y, W = rule
-    parts = [grid_moments(w[k:k + chunk], C[k:k + chunk], Y[None], W[None]) for k in range(0, len(w), chunk)]
+    stable_mu_max = STABLE_MU_MAX.get(Y.shape[1], STABLE_LOSS_MU_MAX)  # the loss form the grid engine takes
+    parts = [grid_moments(w[k:k + chunk], C[k:k + chunk], Y[None], W[None], stable_mu_max=stable_mu_max)
+             for k in range(0, len(w), chunk)]
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
 
 
@@ -86,11 +107,7 @@ def calibrate(r, states, seed=0, max_spread=2.5):
         ref = evaluate(REFERENCE[r](), w, C)
         floor = np.maximum(errors(evaluate(default_rule(r), w, C), ref, C), 1e-13)
         for q in CANDIDATES[r]:
-            ratio = errors(evaluate(hermite_rule(r, q), w, C), ref, C) / floor
-            for b in bins:
-                sel = (s <= b) & (s > b - 0.1)
-                if sel.any():
-                    worst[q, b] = max(worst.get((q, b), 0.0), float(ratio[sel].max()))
+            worst_by_bin(worst, q, errors(evaluate(hermite_rule(r, q), w, C), ref, C) / floor, s, bins, 0.1)
     print(f"r = {r}: worst err(Gauss-Hermite q) / max(err(default rule), 1e-13) by spread bin (upper edge); "
           f"ladder in use: {LADDER.get(r, ())}")
     print("   q " + " ".join(f"{b:>5}" for b in bins))
@@ -99,25 +116,24 @@ def calibrate(r, states, seed=0, max_spread=2.5):
         print(f"{q:>4} " + " ".join(f"{c:5.1f}" if c < 10 else f"{c:5.0e}" for c in cells))
 
 
-def calibrate_lattice(r, states, seed=0, max_spread=4.0):
+def calibrate_lattice(r, states, seed=0, max_spread=4.5):
     rng = np.random.default_rng(seed)
     bins = np.round(np.arange(0.25, max_spread + 1e-9, 0.25), 2)
-    reference = lattice_rule(r, LATTICE_REFERENCE_LOG2, shift=rng.random(r))[:2]
+    reference = lattice_rule(r, LATTICE_REFERENCE_LOG2[r], shift=rng.random(r))[:2]
     worst = {}
     for n in (r + 1, r + 3):
-        w, C, s = random_states(rng, r, n, states, max_spread)
+        w, C, s = random_states(rng, r, n, states, max_spread, min_spread=0.05)
         ref = evaluate(reference, w, C, chunk=4)
-        for m in LATTICE_CANDIDATES:
-            err = errors(evaluate(fixed_lattice_rule(r, m), w, C), ref, C)
-            for b in bins:
-                sel = (s <= b) & (s > b - 0.25)
-                if sel.any():
-                    worst[m, b] = max(worst.get((m, b), 0.0), float(err[sel].max()))
-    print(f"r = {r}: worst error of the lattice rule with 2^m points by spread bin (upper edge); "
-          f"ladder in use: {LADDER.get(r, ())}")
-    print("   m " + " ".join(f"{b:>6}" for b in bins))
-    for m in LATTICE_CANDIDATES:
-        print(f"{m:>4} " + " ".join(f"{worst.get((m, b), np.nan):6.0e}" for b in bins))
+        for q in HERMITE_CANDIDATES.get(r, ()):
+            worst_by_bin(worst, f"q={q}", errors(evaluate(hermite_rule(r, q), w, C), ref, C), s, bins, 0.25)
+        for m in LATTICE_CANDIDATES[r]:
+            worst_by_bin(worst, m, errors(evaluate(fixed_lattice_rule(r, m), w, C), ref, C), s, bins, 0.25)
+    print(f"r = {r}: worst error of Gauss-Hermite q^r and of the lattice rule with 2^m points by spread bin "
+          f"(upper edge); ladder in use: {LADDER.get(r, ())}, lattice {LATTICE_LADDER.get(r, ())}, "
+          f"else 2^{DEFAULT_LATTICE[r]}")
+    print("     m " + " ".join(f"{b:>7}" for b in bins))
+    for key in [f"q={q}" for q in HERMITE_CANDIDATES.get(r, ())] + list(LATTICE_CANDIDATES[r]):
+        print(f"{key:>6} " + " ".join(f"{worst.get((key, b), np.nan):7.1e}" for b in bins))
 
 
 def main():

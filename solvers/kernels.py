@@ -25,7 +25,7 @@ def prepare_rule(nodes, node_w):
     return nodes_t, moment
 
 
-def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
+def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_mu_max=STABLE_LOSS_MU_MAX):
     r"""Weighted sums over nodes: loss (B,), :math:`E\psi` (B, n), :math:`E[\psi y]` (B, n, r).
 
     ``nodes`` (1 or B, P, r), ``node_w`` (1 or B, P), ``lse_star`` (B, P) or None;
@@ -35,8 +35,8 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
     points contiguous, so the reductions over the n components are elementwise
     passes; :math:`E\psi` and :math:`E[\psi y]` come from one batched matmul with
     the moment matrix. The only Python loop is over blocks of points (cache-sized).
-    Runs with :math:`\mu_{max} <` ``STABLE_LOSS_MU_MAX`` under the truth N(0, I) take the
-    cancellation-free loss and their responsibilities from its ``expm1`` pass; the
+    Runs with :math:`\mu_{max} <` ``stable_mu_max`` (default ``STABLE_LOSS_MU_MAX``) under the truth
+    N(0, I) take the cancellation-free loss and their responsibilities from its ``expm1`` pass; the
     others the plain log-sum-exp.
     """
     Bn, n, r = C.shape
@@ -45,7 +45,7 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None):
     logw = np.log(weights)
     sq = np.einsum("bnr,bnr->bn", C, C)
     bias = (logw - 0.5 * sq)[:, :, None]
-    stable = (lse_star is None) & (np.max(sq, axis=1) < STABLE_LOSS_MU_MAX**2)
+    stable = (lse_star is None) & (np.max(sq, axis=1) < stable_mu_max**2)
     idx = np.flatnonzero(stable)
     # closed-form part of the stable loss (see solvers._integrands.loss_offset)
     t1 = np.einsum("bn,bnr->br", weights, C)

@@ -93,11 +93,56 @@ r       2^12       2^14       2^16       2^18       spread
 4       3e-5       5e-6       2e-8       8e-14      <= 2.75
 ======  =========  =========  =========  =========  =========
 
-For r = 5 (xfd24 Figure 1, n = 10) the lattice of 2^18 points has relative loss errors of
-about 1e-7 at spread 2 to 4 (2^20: 1e-9); r = 5 and 6 are not calibrated further. The
-ladder is a compromise with the figure's time: the n = 5 curve of ``reproduce xfd24.fig1``
-is within 4e-9 of a finer rule on the sampled iterations, the n = 10 curve only within 7e-6
-(``benchmarks/bench_fig1_accuracy.py``; see the README).
+Ranks 5 and 6 (``benchmarks/calibrate_grid.py --rank 5 6``, seeds 0 and 1: 60 random states per
+n = r + 1 and r + 3 and seed, spreads uniform in [0.05, 4.5], the same error against a randomly
+shifted lattice of 2^22 points, which is within about 1e-9 of a second shift; worst error over
+both seeds in the 0.25-wide spread bins where a level is used and in the next bin). A level is
+used up to the spread below which every bin, and the next one, stays under 1e-7:
+
+======  ============================  =======  ==================  ====================
+r       level (nodes)                 s_max    worst, bins used    worst, next bin
+======  ============================  =======  ==================  ====================
+5       Gauss-Hermite q=8 (32768)     0.5      1e-9                3e-9
+5       lattice 2^17                  1.5      4e-8                1e-8
+5       lattice 2^18                  2.75     1e-8                7e-9
+5       lattice 2^19                  3.25     4e-9                8e-9
+5       lattice 2^20 (default)        --       3e-8 up to 4.5
+6       Gauss-Hermite q=5 (7776)      0.25     4e-9                3e-8
+6       Gauss-Hermite q=8 (262144)    0.5      1e-8                7e-8
+6       lattice 2^20 (default)        --       3e-7 at s <= 0.75, up to 1e-5 at 4.5
+======  ============================  =======  ==================  ====================
+
+Rejected by the same tables: at r = 5 Gauss-Hermite q=6 (3e-7 at s <= 0.75), q=8 beyond 0.5
+(4e-6 at s <= 1), q=10 beyond 0.75 (3e-7 at s <= 1) and the lattice of 2^16 points (2e-6 at
+s <= 0.5); 2^17 beyond 1.5 (1e-7 at s <= 2), 2^18 beyond 2.75 (1e-5 at s <= 3.25), 2^19 beyond 3.25
+(2e-6 at s <= 3.75); at r = 6 the lattices of 2^16 and 2^17 points (2e-6 to 6e-4 at every spread)
+and 2^18, 2^19 (up to 5e-5 and 6e-5). At r = 6 no lattice up to 2^20 points is within 1e-7 beyond
+spread 0.5, so the default rule there is only within about 1e-6 (1e-5 at worst); the bins are sparse
+(about 7 states each), so a level's worst case may be missed. ``tests/test_highrank.py`` checks the
+top level of each rank against the default rule (r = 6: against Gauss-Hermite q=10) to 1e-7.
+
+xfd24 Figure 1 (``benchmarks/bench_fig1_accuracy.py``: the loss of the figure's n = 5 and n = 10
+runs every 20th iteration and at each change of rule, against the default rule refined to 2^22
+points). The losses fall to 2e-5 and 5e-5 there, so relative errors are larger than in the tables
+above. The r = 4 Gauss-Hermite levels are set for that run: along it q = 10 reaches a relative
+error of 1e-8 at s = 0.65, q = 12 at 0.8, q = 14 at 1.0, q = 16 at 1.05 (the earlier q = 10 up to
+s = 1 was 3e-6 off near s = 1); with q = 10 to 0.6, 12 to 0.75, 14 to 0.95 and 2^17 above, the n = 5
+curve is within 6e-9 at every checked iteration. The n = 10 curve (r = 5, spread 4.3 down to 0.97)
+is within 4e-8 (at the end, s = 0.97, on the 2^17 level). Until t = 1030 there its means have
+:math:`\mu_{max} \ge 1`, where the loss used to be the plain log-sum-exp, a cancellation of O(1)
+terms: the 2^17 level was 1e-7 to 4e-7 off (L ~ 3e-4) for s in 1.4 to 2 and the curve within
+4.1e-7. The lattices integrate polynomials only to about 1e-7 at r = 5, so the cancellation-free
+form is used up to :math:`\mu_{max} = 2` at ranks 5 and 6 (:data:`STABLE_MU_MAX`): with it the
+2^17 level is 2e-8 to 5e-8 off there (the 2^22-point references with both forms agree to 1e-11,
+and the calibration tables above do not change beyond their second digit). Measured along that
+run (25 iterations, plain form): no lattice up to 2^20 points is within 1e-8 at every spread
+(worst 4e-7, 6e-8, 1.5e-8, 2.6e-8 for 2^17..2^20; scales 2 to 4.5 do not help, see
+:data:`solvers.rules.LATTICE_SCALE`; making the lattice weights integrate the Gaussian moments of
+order 2 and 4 exactly changes the errors by less than 3x), Gauss-Hermite q = 12 (248,832 points)
+is within 5e-10 up to s = 1.25 and q = 14 within 5e-9 up to 1.4, and a 2^22-point lattice agrees
+with a second one to 2e-10. Reaching 1e-8 would take q = 12 and 14 up to s = 1.4 (two thirds of the
+run) and at least 2^19 points above: about 2.5x the point evaluations of the present n = 10 run
+(estimated 40 s; the former rule takes 3.5 s).
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
@@ -138,19 +183,25 @@ PANEL_RULE = {1: (40, 12), 2: (24, 8)}
 LADDER = {1: ((0.3, 16), (0.7, 32), (1.3, 64)),
           2: ((0.4, 16), (0.8, 32), (1.3, 64), (1.7, 96), (2.1, 128)),
           3: ((0.1, 8), (0.2, 10), (0.3, 12)),
-          4: ((0.3, 8), (1.0, 10)),
-          5: ((0.3, 6), (1.0, 8)),
-          6: ((0.3, 5), (0.6, 6))}
+          4: ((0.3, 8), (0.6, 10), (0.75, 12), (0.95, 14)),
+          5: ((0.5, 8),),
+          6: ((0.25, 5), (0.5, 8))}
 """Gauss--Hermite levels by rank: ``(s_max, q)``, q points per coordinate for runs of spread
 s <= s_max (calibrated by ``benchmarks/calibrate_grid.py``; see the module docstring)."""
 LATTICE_LADDER = {3: ((3.0, 14),),
                   4: ((4.0, 17),),
-                  5: ((2.0, 16), (3.0, 17)),
-                  6: ((1.5, 16), (2.5, 17))}
+                  5: ((1.5, 17), (2.75, 18), (3.25, 19)),
+                  6: ()}
 """Lattice levels for r = 3..6 after the Gauss--Hermite ones: ``(s_max, m)``, the rule of
 :mod:`solvers.rules` with 2^m points (shift 0) for runs of spread s <= s_max."""
-DEFAULT_LATTICE = {3: 16, 4: 18, 5: 18, 6: 18}
+DEFAULT_LATTICE = {3: 16, 4: 18, 5: 20, 6: 20}
 """log2 points of the r >= 3 default rule (spread beyond the last level)."""
+STABLE_MU_MAX = {5: 2.0, 6: 2.0}
+r"""Integration ranks whose rules take the cancellation-free loss up to this :math:`\mu_{max}` (else up to
+:data:`solvers._integrands.STABLE_LOSS_MU_MAX`, 1): the lattice rules of these ranks integrate the
+polynomial part of the plain log-sum-exp only to about 1e-7, so for small losses the cancellation of
+O(1) terms costs more than the larger quadratic part of the cancellation-free integrand (see the
+module docstring)."""
 MAX_RANK = 6
 
 
@@ -202,7 +253,9 @@ class _Level:
 
         rule = tuple(pick(a) for a in self.rule)
         lse_star = None if self.lse_star is None else pick(self.lse_star)
-        return grid_moments(weights, C, pick(self.nodes), pick(self.node_w), lse_star, rule=rule)
+        stable_mu_max = STABLE_MU_MAX.get(self.nodes.shape[2], STABLE_LOSS_MU_MAX)
+        return grid_moments(weights, C, pick(self.nodes), pick(self.node_w), lse_star, rule=rule,
+                            stable_mu_max=stable_mu_max)
 
 
 class GridEngine:

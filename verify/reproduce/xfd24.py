@@ -10,7 +10,7 @@ each (right). The paper does not state the initialization; we draw
 on the span of the mean differences: 1 dimension for n = 2, 2 for the n = 3 panel
 (relative error ~1e-13), 4 and 5 for n = 5 and n = 10 (Gauss--Hermite while the means are
 close, lattice rules of :mod:`solvers.rules` while they are spread: relative error of L at
-most 4e-9 for n = 5 and up to ~7e-6 for n = 10 while the spread is 1--2, measured by
+most 6e-9 for n = 5 and 4e-8 for n = 10, measured every 20th iteration by
 ``benchmarks/bench_fig1_accuracy.py``; see :mod:`solvers.algorithms.grid`).
 
 Figure 2 left: :math:`\|\nabla L(\mu(0))\|` at the Theorem 7 start
