@@ -174,7 +174,7 @@ from .._integrands import STABLE_LOSS_MU_MAX
 from ..estep import logsumexp_rows
 from ..kernels import BLOCK_ENTRIES, grid_moments, prepare_rule  # noqa: F401  (re-exported)
 from ..reduction import span_basis, split_common_shift
-from ..rules import box_half_width, fixed_lattice_rule, hermite_rule, panel_rule  # noqa: F401  (re-exported)
+from ..rules import box_half_width, compare_rules, fixed_lattice_rule, hermite_rule, panel_rule  # noqa: F401  (re-exported)
 
 DEFAULT_ORDER = {1: 64, 2: 40, 3: 16, 4: 10, 5: 8, 6: 6}
 """Gauss--Hermite points per coordinate of the earlier r >= 3 default rules (kept for comparisons)."""
@@ -396,8 +396,9 @@ class GridEngine:
         means0, truth, order, ladder, differences = self._setup
         same = GridEngine(means0, truth, order=order, ladder=ladder, differences=differences)
         fine = GridEngine(means0, truth, order=order, ladder=False, differences=differences, refine=2)
-        coarse, finer = same(weights, means)[0], fine(weights, means)[0]
-        return 2 * np.abs(coarse - finer) + 64 * np.finfo(float).eps * np.abs(finer)
+        est = compare_rules(lambda engine: engine(weights, means)[0], same, fine, names=("this rule", "refined twice"),
+                            what="means")
+        return 2 * est.error + 64 * np.finfo(float).eps * np.abs(est.value)
 
     def rule_names(self, weights, means):
         """The rule each run would use at ``means`` (B, n, d) with ``weights`` (B, n)."""
