@@ -18,8 +18,8 @@
 # (`psi_tilde_sq` $= E|\tilde\psi|^2$, `loss` $= L(\mu)$, `U`, `mu_max`, `spread`, ...), with
 # `exp`, `log`, `sqrt`, `abs`, `min`, `max` and one named constant. `python -m verify check-file`
 # runs each claim like a registered one: seeded instance families, the worst-case search,
-# confirmation of every failure in arbitrary precision, Arb certification of the instances on
-# a line, the verdict table, `report.json`, `report.md` and replayable counterexamples.
+# confirmation of every failure in arbitrary precision, Arb certification of the instances whose
+# means span at most a plane, the verdict table, `report.json`, `report.md` and replayable counterexamples.
 #
 # This notebook copies the shipped `examples/claims.toml` (xfd24's Lemma 11, Theorem 14, Lemma 19
 # with its hypothesis, and a deliberately wrong Theorem 14 with the constant 1/4 instead of 1/2),
@@ -66,11 +66,12 @@ print("identities proven by the symbolic layer instead:", ", ".join(sym.availabl
 # %% [markdown]
 # ## Run it
 #
-# The same call as `python -m verify check-file claims.toml --out DIR --instances 3 --search-budget 3`.
+# The same call as `python -m verify check-file claims.toml --out DIR --instances 3 --search-evaluations 300`
+# (a fixed number of search evaluations per space: the same report on every machine).
 
 # %%
 out_dir = folder / "report"
-report = check_file(claims_toml, seed=0, instances=3, search_seconds=3, out_dir=out_dir, progress=False)
+report = check_file(claims_toml, seed=0, instances=3, search_evaluations=300, out_dir=out_dir, progress=False)
 write_report(report, out_dir)
 print(format_table(report))
 verdicts = {c["id"]: c["verdict"] for c in report["claims"]}

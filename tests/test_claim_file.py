@@ -125,14 +125,25 @@ def test_float64_and_mpmath_paths_agree_and_mpmath_is_certified():
     assert fast.lhs == pytest.approx(registered.lhs, rel=1e-12) and fast.rhs == pytest.approx(registered.rhs, rel=1e-12)
 
 
-def test_arb_path_certifies_r1_instances_only():
+def test_arb_path_certifies_instances_spanning_at_most_a_plane():
+    from _enclosures import contains
+
+    from verify import reference
+
     entries = load(EXAMPLE)
     line = {"weights": [0.3, 0.7], "means": [[0.5], [0.4]]}  # near-coincident: L / sum pi|mu|^2 close to 1/2
     assert certify_instance(entries[1], line).verdict == "CERTIFIED"             # Theorem 14
     assert certify_instance(entries[3], line).verdict == "CERTIFIED-REFUTED"     # the 1/4 variant
     assert certify_instance(entries[0], line).verdict == "CERTIFIED"             # Lemma 11
     plane = {"weights": [0.5, 0.5], "means": [[1.0, 0.0], [0.0, 1.0]]}
-    assert "reason" in certify_instance(entries[1], plane).detail
+    result = certify_instance(entries[1], plane)
+    assert result.verdict == "CERTIFIED" and not result.detail
+    ref = reference.loss(weights=plane["weights"], means=plane["means"], dps=30)  # the enclosure holds the reference
+    assert contains(result.lhs, ref.value, ref.error, 28)
+    gradient = build_entry({"id": "me.grad", "lhs": "grad_norm", "relation": "<=", "rhs": "2 * mu_max"})
+    assert certify_instance(gradient, plane).verdict == "CERTIFIED"  # |grad L| from both coefficients of each row
+    space = {"weights": [1 / 3] * 3, "means": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]}
+    assert "r > 2" in certify_instance(entries[1], space).detail["reason"]
 
 
 def test_hypotheses_restrict_the_instances():

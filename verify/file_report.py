@@ -60,7 +60,7 @@ def _exact_closed_form(params, fl):
     w = [Fraction(str(x)) if isinstance(x, str) else Fraction(float(x)) for x in params["weights"]]
     s = sum(w)
     w = [x / s for x in w]
-    mu = [[Fraction(float(x)) for x in row] for row in params["means"]]
+    mu = _exact_means(params)
     sq = [sum(x * x for x in row) for row in mu]
     i_max = max(range(len(sq)), key=lambda i: sq[i])
     to_imax = [sum((a - b) ** 2 for a, b in zip(row, mu[i_max])) for row in mu]
@@ -76,30 +76,52 @@ def _exact_closed_form(params, fl):
 
 
 def _population(params, names, w, sq, fl, prec):
-    """Arb enclosures of the population vocabulary names (r = 1; all-zero means in closed form)."""
+    r"""Arb enclosures of the population vocabulary names for means spanning at most a plane (all-zero
+    means in closed form). Gradient rows are coefficients on an orthonormal basis of the span, so
+    :math:`|\nabla_{\mu_i}L|^2` is the sum of their squares (one coefficient on a line, two in a plane)."""
     from verify.certify.line import LineMixture, line_quantities_arb
+    from verify.certify.mixture import PlaneMixture
+    from verify.certify.plane import plane_quantities_arb
 
     base = {ex.QUANTITIES[n].engine for n in names}
     engine = tuple(sorted({"gradient" if b in ("grad_norm", "grad_norm_max") else
                            "responsibility_means" if b == "e_psi_min" else b for b in base}))
     if all(s == 0 for s in sq):  # L = 0, psi~ = 0, grad = 0, E psi_i = pi_i exactly
-        vals = {"loss": fl.arb(0), "psi_tilde_sq": fl.arb(0), "gradient": [fl.arb(0)] * len(w),
+        vals = {"loss": fl.arb(0), "psi_tilde_sq": fl.arb(0), "gradient": [[fl.arb(0)]] * len(w),
                 "responsibility_means": [fl.arb(fl.fmpq(x.numerator, x.denominator)) for x in w]}
-    else:
+    elif _rank(params) <= 1:
         mix = LineMixture.from_params(params)
         vals = line_quantities_arb(mix.arb_weights(), mix.arb_coords(), engine, prec=prec)
+        if "gradient" in vals:
+            vals["gradient"] = [[g] for g in vals["gradient"]]
+    else:
+        mix = PlaneMixture.from_exact(w, _exact_means(params))
+        vals = plane_quantities_arb(mix.arb_weights(), mix.arb_coords(), engine, prec=prec)
+    row_norms = [sum((c * c for c in g), fl.arb(0)).sqrt() for g in vals.get("gradient", [])]
     out = {}
     for n in names:
         b = ex.QUANTITIES[n].engine
-        if b == "grad_norm":  # gradient coefficients along the unit direction e: |grad_i| = |g_i|
-            out[n] = sum((g * g for g in vals["gradient"]), fl.arb(0)).sqrt()
+        if b == "grad_norm":
+            out[n] = sum((g * g for g in row_norms), fl.arb(0)).sqrt()
         elif b == "grad_norm_max":
-            out[n] = _fold([abs(g) for g in vals["gradient"]], lambda a, c: a.max(c))
+            out[n] = _fold(row_norms, lambda a, c: a.max(c))
         elif b == "e_psi_min":
             out[n] = _fold(vals["responsibility_means"], lambda a, c: a.min(c))
         else:
             out[n] = vals[b]
     return out
+
+
+def _exact_means(params):
+    """The means as exact Fractions (a float is the double it is)."""
+    return [[Fraction(float(x)) for x in row] for row in params["means"]]
+
+
+def _rank(params) -> int:
+    """The exact dimension of the span of the means (3 means "more than 2")."""
+    from verify.certify.mixture import exact_span
+
+    return len(exact_span(_exact_means(params)))
 
 
 def _fold(values, op):
@@ -113,13 +135,12 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
     """Certified verdict of one instance (a :class:`verify.certify.CertifiedResult`).
 
     Closed-form claims are certified on every instance (exact rationals in Arb); claims with
-    population quantities on r = 1 instances only: UNDECIDED with ``detail["reason"]`` when
-    the means are not exactly collinear;
+    population quantities on instances whose means span at most a plane (r <= 2, decided
+    exactly): UNDECIDED with ``detail["reason"]`` otherwise;
     ``detail["hypotheses"] = False`` when a hypothesis is not certainly satisfied.
     """
     from verify.certify import CertifiedResult, Enclosure, compare, workprec
     from verify.certify._flint import CertificationSkipped, require
-    from verify.certify.line import LineMixture
     from verify.certify.verdict import UNDECIDED, skipped
 
     cid = entry.claim.id
@@ -131,16 +152,20 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
     used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b)
                                                                for a, _, b in entry.hypotheses))
     population = [n for n in used if ex.QUANTITIES[n].engine]
-    if population:  # certified enclosures of population quantities exist for means on a line only
+    if population:  # certified enclosures of population quantities exist for means spanning at most a plane
         try:
-            LineMixture.from_params(params)
-        except (ValueError, KeyError) as exc:
+            rank = _rank(params)
+        except (ValueError, KeyError, TypeError) as exc:
             return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"reason": str(exc)})
+        if rank > 2:
+            return CertifiedResult(UNDECIDED, None, None, entry.relation, cid,
+                                   {"reason": "means span more than a plane (r > 2): no certified enclosure"})
     if entry.constant is not None:
         c = entry.constant
         at = {ex.constant_symbol(c.name): sp.Rational(c.paper.numerator, c.paper.denominator)}
         lhs, rhs = lhs.xreplace(at), rhs.xreplace(at)
-    method = f"arb: line quantities (Gauss-Legendre, Bernstein-ellipse bounds) and exact closed forms, prec={prec}"
+    method = (f"arb: line or plane quantities (Gauss-Legendre, Bernstein-ellipse bounds) and exact closed forms, "
+              f"prec={prec}")
     with workprec(prec):
         closed, w, sq = _exact_closed_form(params, fl)
         values = {**closed, **(_population(params, population, w, sq, fl, prec) if population else {})}
@@ -155,7 +180,7 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
 
 def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC) -> dict:
     """Claim-level certificate (``ClaimCertificate.to_json()``) over the certifiable instances among ``records``
-    (every instance for a closed-form claim, the r = 1 ones otherwise)."""
+    (every instance for a closed-form claim, those with means spanning at most a plane otherwise)."""
     from verify.certify import CertifiedResult, ClaimCertificate, available
     from verify.certify._flint import SKIPPED_MESSAGE
     from verify.certify.verdict import CERTIFIED, CERTIFIED_REFUTED, SKIPPED, UNDECIDED
@@ -166,7 +191,7 @@ def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC)
         return ClaimCertificate(cid, SKIPPED, "", SKIPPED_MESSAGE).to_json()
     from verify.claims.runner import is_tight
 
-    results, params_of, not_r1, outside = [], [], 0, 0  # not_r1 also counts instances Arb could not enclose
+    results, params_of, beyond, outside = [], [], 0, 0  # beyond: r > 2, or an instance Arb could not enclose
     for rec in records:
         p = rec.params
         if not (isinstance(p, dict) and "means" in p) or is_tight(rec):  # tight: equality, as in the runner
@@ -177,16 +202,16 @@ def certify_records(entry: ClaimFileEntry, records, *, prec: int = CERTIFY_PREC)
             r = CertifiedResult(UNDECIDED, None, None, entry.relation, cid,
                                 {"reason": f"{type(exc).__name__}: {exc}"})
         if "reason" in r.detail:
-            not_r1 += 1
+            beyond += 1
         elif r.detail.get("hypotheses") is False:
             outside += 1
         else:
             results.append(r)
             params_of.append(p)
     closed = not any(ex.QUANTITIES[n].engine for n in ex.names_of(entry.lhs) | ex.names_of(entry.rhs))
-    kind = "closed-form" if closed else "r = 1"
+    kind = "closed-form" if closed else "r <= 2"
     scope = f"{len(results)} {kind} instances"
-    skipped_txt = (f"; {not_r1} instances not r = 1 or not enclosed" if not_r1 else "") + \
+    skipped_txt = (f"; {beyond} instances with r > 2 or not enclosed" if beyond else "") + \
                   (f"; {outside} without certified hypotheses" if outside else "")
     refuted = [i for i, r in enumerate(results) if r.verdict == CERTIFIED_REFUTED]
     ok = [r for r in results if r.verdict == CERTIFIED]
