@@ -32,6 +32,7 @@ from solvers._integrands import STABLE_LOSS_MU_MAX
 from solvers.algorithms.grid import (DEFAULT_LATTICE, DEFAULT_ORDER, LADDER, LATTICE_LADDER, PANEL_RULE, STABLE_MU_MAX,
                                     grid_moments, hermite_rule, panel_rule)
 from solvers.rules import fixed_lattice_rule, lattice_rule
+from solvers.rules.sparse import smolyak_hermite_rule
 
 REFERENCE = {1: lambda: panel_rule(1, 120, 12, 12.0), 2: lambda: panel_rule(2, 64, 12, 12.0)}
 CANDIDATES = {1: (8, 12, 16, 24, 32, 48, 64), 2: (12, 16, 24, 32, 48, 64, 96, 128)}
@@ -39,8 +40,10 @@ LATTICE_REFERENCE_LOG2 = {3: 20, 4: 20, 5: 22, 6: 22}
 LATTICE_CANDIDATES = {3: (10, 12, 14, 16, 18), 4: (10, 12, 14, 16, 17, 18),
                       5: (14, 15, 16, 17, 18, 19, 20), 6: (14, 15, 16, 17, 18, 19, 20)}
 HERMITE_CANDIDATES = {5: (6, 8, 10), 6: (5, 6, 8)}
-"""Ranks 3 to 6: lattice rules of 2^m points (shift 0, as in the grid engine) and Gauss-Hermite rules
-(q points per coordinate; ranks 5, 6) against a randomly shifted lattice of 2^20 points (ranks 5, 6:
+SPARSE_CANDIDATES = {4: (9, 10, 11), 5: (11, 12, 13), 6: (12, 13)}
+"""Ranks 3 to 6: lattice rules of 2^m points (shift 0, as in the grid engine), Gauss-Hermite rules
+(q points per coordinate; ranks 5, 6) and sparse grids (Smolyak levels of Gauss-Hermite rules,
+:func:`solvers.rules.smolyak_hermite_rule`; ranks 4 to 6) against a randomly shifted lattice of 2^20 points (ranks 5, 6:
 2^22); the table is the worst error itself."""
 
 
@@ -126,13 +129,17 @@ def calibrate_lattice(r, states, seed=0, max_spread=4.5):
         ref = evaluate(reference, w, C, chunk=4)
         for q in HERMITE_CANDIDATES.get(r, ()):
             worst_by_bin(worst, f"q={q}", errors(evaluate(hermite_rule(r, q), w, C), ref, C), s, bins, 0.25)
+        for level in SPARSE_CANDIDATES.get(r, ()):
+            worst_by_bin(worst, f"sg{level}", errors(evaluate(smolyak_hermite_rule(r, level), w, C), ref, C), s,
+                         bins, 0.25)
         for m in LATTICE_CANDIDATES[r]:
             worst_by_bin(worst, m, errors(evaluate(fixed_lattice_rule(r, m), w, C), ref, C), s, bins, 0.25)
     print(f"r = {r}: worst error of Gauss-Hermite q^r and of the lattice rule with 2^m points by spread bin "
           f"(upper edge); ladder in use: {LADDER.get(r, ())}, lattice {LATTICE_LADDER.get(r, ())}, "
           f"else 2^{DEFAULT_LATTICE[r]}")
     print("     m " + " ".join(f"{b:>7}" for b in bins))
-    for key in [f"q={q}" for q in HERMITE_CANDIDATES.get(r, ())] + list(LATTICE_CANDIDATES[r]):
+    for key in ([f"q={q}" for q in HERMITE_CANDIDATES.get(r, ())] + [f"sg{lv}" for lv in SPARSE_CANDIDATES.get(r, ())]
+                + list(LATTICE_CANDIDATES[r])):
         print(f"{key:>6} " + " ".join(f"{worst.get((key, b), np.nan):7.1e}" for b in bins))
 
 

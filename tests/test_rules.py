@@ -228,3 +228,37 @@ def test_span_basis_refuses_bad_input_by_name():
         span_basis(np.ones((2, 3)))
     with pytest.raises(ValueError, match="non-finite"):
         span_basis(np.full((1, 2, 2), np.nan))
+
+
+@pytest.mark.parametrize("r, level", [(2, 4), (4, 9), (5, 8), (5, 12)])
+def test_smolyak_rule_integrates_gaussian_moments(r, level):
+    """Known answers E y^(2a) = (2a-1)!!: the Smolyak rule of level l with 2i - 1 Gauss-Hermite points
+    in its i-th 1-D rule is exact for y_1^a1 ... y_r^ar when some i with |i| <= l has 4 i_k - 3 >= a_k
+    for every k (derived from the exactness 2m - 1 of an m-point Gauss-Hermite rule)."""
+    from math import prod
+
+    from solvers.rules import smolyak_hermite_rule
+
+    X, W = smolyak_hermite_rule(r, level)
+    assert abs(W.sum() - 1) < 1e-13 and not X.flags.writeable and not W.flags.writeable
+
+    def double_factorial(k):
+        return prod(range(k - 1, 0, -2)) if k > 0 else 1
+
+    def exact(powers):  # the smallest |i| whose tensor product integrates y^powers exactly
+        return sum(max(1, -(-(p + 3) // 4)) for p in powers) <= level
+
+    for powers in [(2,) + (0,) * (r - 1), (4, 4) + (0,) * (r - 2), (2 * (level - r),) + (0,) * (r - 1),
+                   (2,) * r]:
+        if not exact(powers):
+            continue
+        value = W @ np.prod(X ** np.array(powers), axis=1)
+        known = prod(double_factorial(p) for p in powers)
+        assert abs(value - known) <= 1e-10 * known, (powers, value, known)
+
+
+def test_smolyak_rule_refuses_a_level_below_the_dimension():
+    from solvers.rules import smolyak_hermite_rule
+
+    with pytest.raises(ValueError, match="^level: expected an int >= r = 3, got 2"):
+        smolyak_hermite_rule(3, 2)

@@ -23,6 +23,8 @@ Families
                                        :func:`random_shifts`, :data:`LATTICE_VECTORS`
 :mod:`~solvers.rules.sobol`            :func:`sobol_rule`: scrambled Sobol points through the
                                        normal quantile, equal weights
+:mod:`~solvers.rules.sparse`           :func:`smolyak_hermite_rule`: Smolyak sparse grids of
+                                       Gauss--Hermite rules (smooth integrands in 4 to 6 dims)
 :mod:`~solvers.rules.tails`            :func:`box_half_width` (the box :math:`[-T, T]^r`),
                                        :func:`gaussian_tail_mass` (the mass outside it)
 :mod:`~solvers.rules.compare`          :func:`compare_rules`, :class:`RuleEstimate`: error by
@@ -33,7 +35,8 @@ Consumers
 ---------
 * The grid engine (:mod:`solvers.algorithms.grid`): :func:`hermite_rule` (its ladder levels and
   fixed orders), :func:`panel_rule` on the box of :func:`box_half_width` (its default rule for
-  r <= 2), :func:`fixed_lattice_rule` (r >= 3).
+  r <= 2), :func:`fixed_lattice_rule` (r >= 3). ``benchmarks/calibrate_grid.py`` measures
+  :func:`smolyak_hermite_rule` next to them.
 * The population engines (:mod:`solvers.population`): the adaptive engine's pilot rule
   (:func:`gaussian_panel_rule` with 2 panels, :func:`tensor_chunks`), its box and tail bound
   (:mod:`~solvers.rules.tails`); the lattice engine (:func:`lattice_rule`,
@@ -104,6 +107,7 @@ from .lattice import (
 )
 from .rule import Rule
 from .sobol import sobol_rule
+from .sparse import smolyak_hermite_rule
 from .tails import box_half_width, gaussian_tail_mass
 from .tensor import CHUNK_POINTS, hermite_rule, panel_rule, tensor_chunks, tensor_rule
 
@@ -131,6 +135,7 @@ __all__ = [
     "lattice_rule",
     "panel_rule",
     "random_shifts",
+    "smolyak_hermite_rule",
     "sobol_rule",
     "tensor_chunks",
     "tensor_rule",
