@@ -143,7 +143,7 @@ def test_arb_path_certifies_instances_spanning_at_most_a_plane():
     gradient = build_entry({"id": "me.grad", "lhs": "grad_norm", "relation": "<=", "rhs": "2 * mu_max"})
     assert certify_instance(gradient, plane).verdict == "CERTIFIED"  # |grad L| from both coefficients of each row
     space = {"weights": [1 / 3] * 3, "means": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]}
-    assert "r > 2" in certify_instance(entries[1], space).detail["reason"]
+    assert "spanning at most a plane (r <= 2), got r >= 3" in certify_instance(entries[1], space).detail["reason"]
 
 
 def test_hypotheses_restrict_the_instances():

@@ -56,11 +56,13 @@ def check_file(path, *, seed=0, dps=30, instances=None, budget=None, out_dir=Non
 
 # ------------------------------------------------------------------ Arb path
 def _exact_closed_form(params, fl):
-    """Closed-form vocabulary values as Arb balls from exact rationals (weights normalized exactly)."""
-    w = [Fraction(str(x)) if isinstance(x, str) else Fraction(float(x)) for x in params["weights"]]
-    s = sum(w)
-    w = [x / s for x in w]
-    mu = _exact_means(params)
+    """Closed-form vocabulary values as Arb balls from the exact weights and means of
+    :func:`verify.reference.as_mp_mixture` (a float is its double, a string the decimal it spells,
+    weights normalized exactly); also returns the weights, the means and the squared norms."""
+    from verify.reference import as_mp_mixture
+
+    mixture = as_mp_mixture(weights=params["weights"], means=params["means"])
+    w, mu = list(mixture.weights), [list(row) for row in mixture.means]
     sq = [sum(x * x for x in row) for row in mu]
     i_max = max(range(len(sq)), key=lambda i: sq[i])
     to_imax = [sum((a - b) ** 2 for a, b in zip(row, mu[i_max])) for row in mu]
@@ -72,16 +74,18 @@ def _exact_closed_form(params, fl):
                  for i in range(len(w)) for j in range(len(w)))
     return {"U": q(sum(sq)), "mu_max": q(sq[i_max]).sqrt(), "mu_min": q(min(sq)).sqrt(), "pi_min": q(min(w)),
             "pi_max": q(max(w)), "spread": q(spread), "sum_pi_mu_sq": q(sum(a * b for a, b in zip(w, sq))),
-            "max_dist_to_imax": q(max(to_imax)).sqrt(), "d": fl.arb(len(mu[0])), "n": fl.arb(len(w))}, w, sq
+            "max_dist_to_imax": q(max(to_imax)).sqrt(), "d": fl.arb(len(mu[0])), "n": fl.arb(len(w))}, w, mu, sq
 
 
-def _population(params, names, w, sq, fl, prec):
-    r"""Arb enclosures of the population vocabulary names for means spanning at most a plane (all-zero
-    means in closed form). Gradient rows are coefficients on an orthonormal basis of the span, so
-    :math:`|\nabla_{\mu_i}L|^2` is the sum of their squares (one coefficient on a line, two in a plane)."""
-    from verify.certify.line import LineMixture, line_quantities_arb
-    from verify.certify.mixture import PlaneMixture
-    from verify.certify.plane import plane_quantities_arb
+def _population(names, w, mu, sq, fl, prec):
+    r"""Arb enclosures of the population vocabulary names, from :func:`verify.certify.mixture_quantities`
+    (means spanning at most a plane, rank decided exactly; ValueError naming ``means`` otherwise;
+    all-zero means in closed form). Gradients are the n x d enclosures of
+    :math:`\nabla_{\mu_i}L`, so :math:`|\nabla_{\mu_i}L|^2` is the sum of the squares of a row."""
+    from verify.certify import Enclosure, mixture_quantities
+
+    def as_arb(value):
+        return value.to_arb() if isinstance(value, Enclosure) else [as_arb(v) for v in value]
 
     base = {ex.QUANTITIES[n].engine for n in names}
     engine = tuple(sorted({"gradient" if b in ("grad_norm", "grad_norm_max") else
@@ -89,14 +93,9 @@ def _population(params, names, w, sq, fl, prec):
     if all(s == 0 for s in sq):  # L = 0, psi~ = 0, grad = 0, E psi_i = pi_i exactly
         vals = {"loss": fl.arb(0), "psi_tilde_sq": fl.arb(0), "gradient": [[fl.arb(0)]] * len(w),
                 "responsibility_means": [fl.arb(fl.fmpq(x.numerator, x.denominator)) for x in w]}
-    elif _rank(params) <= 1:
-        mix = LineMixture.from_params(params)
-        vals = line_quantities_arb(mix.arb_weights(), mix.arb_coords(), engine, prec=prec)
-        if "gradient" in vals:
-            vals["gradient"] = [[g] for g in vals["gradient"]]
     else:
-        mix = PlaneMixture.from_exact(w, _exact_means(params))
-        vals = plane_quantities_arb(mix.arb_weights(), mix.arb_coords(), engine, prec=prec)
+        enclosures = mixture_quantities(w, mu, engine, prec=prec)
+        vals = {q: as_arb(v) for q, v in enclosures.values.items()}
     row_norms = [sum((c * c for c in g), fl.arb(0)).sqrt() for g in vals.get("gradient", [])]
     out = {}
     for n in names:
@@ -110,18 +109,6 @@ def _population(params, names, w, sq, fl, prec):
         else:
             out[n] = vals[b]
     return out
-
-
-def _exact_means(params):
-    """The means as exact Fractions (a float is the double it is)."""
-    return [[Fraction(float(x)) for x in row] for row in params["means"]]
-
-
-def _rank(params) -> int:
-    """The exact dimension of the span of the means (3 means "more than 2")."""
-    from verify.certify.mixture import exact_span
-
-    return len(exact_span(_exact_means(params)))
 
 
 def _fold(values, op):
@@ -152,14 +139,6 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
     used = set().union(ex.names_of(lhs), ex.names_of(rhs), *(ex.names_of(a) | ex.names_of(b)
                                                                for a, _, b in entry.hypotheses))
     population = [n for n in used if ex.QUANTITIES[n].engine]
-    if population:  # certified enclosures of population quantities exist for means spanning at most a plane
-        try:
-            rank = _rank(params)
-        except (ValueError, KeyError, TypeError) as exc:
-            return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"reason": str(exc)})
-        if rank > 2:
-            return CertifiedResult(UNDECIDED, None, None, entry.relation, cid,
-                                   {"reason": "means span more than a plane (r > 2): no certified enclosure"})
     if entry.constant is not None:
         c = entry.constant
         at = {ex.constant_symbol(c.name): sp.Rational(c.paper.numerator, c.paper.denominator)}
@@ -167,8 +146,11 @@ def certify_instance(entry: ClaimFileEntry, params: dict, *, prec: int = CERTIFY
     method = (f"arb: line or plane quantities (Gauss-Legendre, Bernstein-ellipse bounds) and exact closed forms, "
               f"prec={prec}")
     with workprec(prec):
-        closed, w, sq = _exact_closed_form(params, fl)
-        values = {**closed, **(_population(params, population, w, sq, fl, prec) if population else {})}
+        closed, w, mu, sq = _exact_closed_form(params, fl)
+        try:
+            values = {**closed, **(_population(population, w, mu, sq, fl, prec) if population else {})}
+        except ValueError as exc:  # certified enclosures exist for means spanning at most a plane
+            return CertifiedResult(UNDECIDED, None, None, entry.relation, cid, {"reason": str(exc)})
         for a, rel, b in entry.hypotheses:
             va, vb = (Enclosure.from_arb(ex.evaluate(e, values, "arb"), prec, method) for e in (a, b))
             if compare(va, vb, rel) != "CERTIFIED":
