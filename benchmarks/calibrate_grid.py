@@ -20,8 +20,15 @@ ranks 5 and 6, Gauss-Hermite rules; the reference is a randomly shifted lattice 
 ladder uses a level up to the spread below which every bin, and the next one, stays under the
 rank's tolerance: 1e-9 for ranks 3 and 4, 1e-7 for ranks 5 and 6 (seeds 0 and 1).
 
-Run: ``python benchmarks/calibrate_grid.py [--rank 1 2 3 4 5 6] [--states 600] [--seed 0]``
-(ranks 1, 2: about 30 s; each rank >= 3: a few minutes).
+With ``--axes`` (ranks 3 to 6) it measures the grid engine's rules along the principal axes of the
+mean differences instead (``solvers.algorithms.grid.AXIS_LADDER``): the error of q Gauss-Hermite points
+along one axis by the extent of the means along it, the largest extent each q covers within
+``AXIS_TOLERANCE`` (1e-10) in its bin and the next, and a check of the whole table's rule on fresh
+states against the same rule with 1.6 times the points along each axis (:func:`calibrate_axes`).
+
+Run: ``python benchmarks/calibrate_grid.py [--rank 1 2 3 4 5 6] [--states 600] [--seed 0] [--axes]``
+(ranks 1, 2: about 30 s; each rank >= 3: a few minutes; ``--axes --rank 3 4 5 6 --states 150``: about
+a minute per seed).
 """
 
 import argparse
@@ -29,9 +36,10 @@ import argparse
 import numpy as np
 
 from solvers._integrands import STABLE_LOSS_MU_MAX
-from solvers.algorithms.grid import (DEFAULT_LATTICE, DEFAULT_ORDER, LADDER, LATTICE_LADDER, PANEL_RULE, STABLE_MU_MAX,
-                                    grid_moments, hermite_rule, panel_rule)
-from solvers.rules import fixed_lattice_rule, lattice_rule
+from solvers.algorithms.grid import (AXIS_LADDER, AXIS_TOLERANCE, DEFAULT_LATTICE, DEFAULT_ORDER, LADDER, LATTICE_LADDER,
+                                    PANEL_RULE, STABLE_MU_MAX, axis_orders, grid_moments, hermite_rule, panel_rule)
+from solvers.reduction import split_common_shift
+from solvers.rules import anisotropic_hermite_rule, fixed_lattice_rule, lattice_rule
 from solvers.rules.sparse import smolyak_hermite_rule
 
 REFERENCE = {1: lambda: panel_rule(1, 120, 12, 12.0), 2: lambda: panel_rule(2, 64, 12, 12.0)}
@@ -143,13 +151,115 @@ def calibrate_lattice(r, states, seed=0, max_spread=4.5):
         print(f"{key:>6} " + " ".join(f"{worst.get((key, b), np.nan):7.1e}" for b in bins))
 
 
+AXIS_CANDIDATES = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32, 40, 48)
+"""Gauss--Hermite points along one principal axis, measured by :func:`calibrate_axes`."""
+
+
+FINER = 1.6
+MAX_POINTS = 1 << 21
+"""States whose finer rule would have more points are left out of the check (memory)."""
+"""The check of the whole table compares with the rule of FINER times the points along each axis."""
+
+
+def principal_coordinates(w, C):
+    """Means in the principal axes of their differences (the grid engine's basis) and the extent along each."""
+    V, _, _ = split_common_shift(w, C)
+    P = np.einsum("bnr,brk->bnk", C, V)
+    return P, P.max(axis=1) - P.min(axis=1)
+
+
+def high_order(e):
+    """Points along an axis of extent e for the comparison rule (well above the table)."""
+    return int(np.ceil(16 + 12 * e + 12 * e * e))
+
+
+def cheap_order(e):
+    """Points along the other axes while one axis is measured (their error cancels in the difference)."""
+    return int(np.ceil(2 + 4 * e)) if e > 1e-12 else 1
+
+
+def calibrate_axes(r, states, seed=0, max_spread=2.0, width=0.05):
+    """Per-axis error of Gauss--Hermite rules in the principal axes of the mean differences.
+
+    For each random state (n = r + 1 and r + 3, all shapes of :func:`random_states`) and each principal
+    axis k, the rule with q points along k (the other axes at :func:`cheap_order`) is compared with
+    the same rule with :func:`high_order` points along k: the difference isolates the error of axis k.
+    Prints, per extent bin of that axis, the worst error (largest of the relative loss, the gradient
+    relative to its norm and the absolute E psi), and the largest extent each q covers within the
+    per-axis tolerance of ``AXIS_LADDER`` in its bins and the next. Then checks the whole rule of
+    ``AXIS_LADDER`` on fresh states against the same rule with FINER times the points on every axis.
+    """
+    rng = np.random.default_rng(seed)
+    bins = np.round(np.arange(width, max_spread + 1e-9, width), 3)
+    worst = {}
+    for n in (r + 1, r + 3):
+        w, C, _ = random_states(rng, r, n, states, max_spread, min_spread=0.02)
+        P, ext = principal_coordinates(w, C)
+        for b in range(len(w)):
+            others = [cheap_order(e) for e in ext[b]]
+            for k in np.flatnonzero(ext[b] > 1e-12):
+                orders = list(others)
+                orders[k] = high_order(ext[b, k])
+                if np.prod(orders) > MAX_POINTS:
+                    continue
+                ref = evaluate(anisotropic_hermite_rule(tuple(orders)), w[b:b + 1], P[b:b + 1])
+                for q in AXIS_CANDIDATES:
+                    if q >= orders[k] - 2:
+                        break
+                    trial = orders[:k] + [q] + orders[k + 1:]
+                    err = errors(evaluate(anisotropic_hermite_rule(tuple(trial)), w[b:b + 1], P[b:b + 1]), ref,
+                                 P[b:b + 1])
+                    worst_by_bin(worst, q, err, ext[b, k:k + 1], bins, width)
+    print(f"r = {r}: worst per-axis error of Gauss-Hermite q along a principal axis, by the axis's extent "
+          f"(bin upper edge); the table in use: {AXIS_LADDER}")
+    print("   q " + " ".join(f"{b:>5}" for b in bins))
+    covered = []
+    for q in AXIS_CANDIDATES:
+        cells = [worst.get((q, b), np.nan) for b in bins]
+        print(f"{q:>4} " + " ".join(f"{c:5.0e}" if not np.isnan(c) else "    -" for c in cells))
+        ok = 0.0
+        for i, b in enumerate(bins[:-1]):
+            if any(c > AXIS_TOLERANCE for c in cells[i:i + 2] if not np.isnan(c)):
+                break
+            ok = b
+        covered.append(f"q={q}: {ok:g}")
+    print(f"   largest extent each q covers within {AXIS_TOLERANCE:g} (its bins and the next): " + ", ".join(covered))
+    # the whole rule of the table on fresh states
+    for n in (r + 1, r + 3):
+        w, C, s = random_states(rng, r, n, states, max_spread, min_spread=0.02)
+        P, ext = principal_coordinates(w, C)
+        err, points = np.zeros(len(w)), np.zeros(len(w))
+        for b in range(len(w)):
+            orders = axis_orders(ext[b])
+            if orders is None:
+                err[b] = np.nan
+                continue
+            points[b] = np.prod(orders)
+            finer = tuple(int(np.ceil(FINER * q)) if e > 1e-12 else 1 for q, e in zip(orders, ext[b]))
+            if np.prod(finer) > MAX_POINTS:
+                err[b] = np.nan
+                continue
+            ref = evaluate(anisotropic_hermite_rule(finer), w[b:b + 1], P[b:b + 1])
+            err[b] = errors(evaluate(anisotropic_hermite_rule(orders), w[b:b + 1], P[b:b + 1]), ref, P[b:b + 1])[0]
+        used = ~np.isnan(err)
+        print(f"   n = {n}: the table's rule on {used.sum()} fresh states (of {len(w)}; the others are beyond it "
+              f"or their finer rule beyond {MAX_POINTS} points): "
+              f"worst error {np.nanmax(err):.1e} (bound r x {AXIS_TOLERANCE:g} = {r * AXIS_TOLERANCE:.0e}), "
+              f"median points {np.median(points[used]):.0f}")
+    return worst
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rank", type=int, nargs="+", default=[1, 2, 3, 4, 5], choices=range(1, 7))
     parser.add_argument("--states", type=int, default=600, help="random states per n (default 600; 60 for r >= 3)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--axes", action="store_true", help="ranks >= 3: the per-axis Gauss-Hermite table instead")
     args = parser.parse_args()
     for r in args.rank:
+        if args.axes:
+            calibrate_axes(r, min(args.states, 200), seed=args.seed)
+            continue
         if r < 3:
             calibrate(r, args.states, seed=args.seed)
         else:

@@ -17,7 +17,9 @@ Families
                                        with its nested 2h rule), :func:`trapezoid_offsets`
 :mod:`~solvers.rules.tensor`           :func:`tensor_rule`, :func:`tensor_chunks` (the r-fold
                                        product, whole or in blocks); :func:`hermite_rule`,
-                                       :func:`panel_rule` (cached tensor rules for N(0, I_r))
+                                       :func:`panel_rule` (cached tensor rules for N(0, I_r)),
+                                       :func:`anisotropic_hermite_rule` (q_k points along
+                                       coordinate k)
 :mod:`~solvers.rules.lattice`          rank-1 lattice rules through the artanh map, r = 1..6:
                                        :func:`lattice_rule`, :func:`fixed_lattice_rule`,
                                        :func:`random_shifts`, :data:`LATTICE_VECTORS`
@@ -35,7 +37,8 @@ Consumers
 ---------
 * The grid engine (:mod:`solvers.algorithms.grid`): :func:`hermite_rule` (its ladder levels and
   fixed orders), :func:`panel_rule` on the box of :func:`box_half_width` (its default rule for
-  r <= 2), :func:`fixed_lattice_rule` (r >= 3). ``benchmarks/calibrate_grid.py`` measures
+  r <= 2), :func:`fixed_lattice_rule` (r >= 3), :func:`anisotropic_hermite_rule` (r >= 3, along
+  the principal axes of the mean differences). ``benchmarks/calibrate_grid.py`` measures
   :func:`smolyak_hermite_rule` next to them.
 * The population engines (:mod:`solvers.population`): the adaptive engine's pilot rule
   (:func:`gaussian_panel_rule` with 2 panels, :func:`tensor_chunks`), its box and tail bound
@@ -109,10 +112,11 @@ from .rule import Rule
 from .sobol import sobol_rule
 from .sparse import smolyak_hermite_rule
 from .tails import box_half_width, gaussian_tail_mass
-from .tensor import CHUNK_POINTS, hermite_rule, panel_rule, tensor_chunks, tensor_rule
+from .tensor import CHUNK_POINTS, anisotropic_hermite_rule, hermite_rule, panel_rule, tensor_chunks, tensor_rule
 
 __all__ = [
     "CHUNK_POINTS",
+    "anisotropic_hermite_rule",
     "GL_POINTS_PER_PANEL",
     "LATTICE_SCALE",
     "LATTICE_VECTORS",

@@ -5,7 +5,9 @@ The r-fold tensor product of a rule :math:`(x_k, w_k)_{k<m}` has the :math:`m^r`
 index fastest (``numpy.meshgrid(..., indexing="ij")``, ``numpy.unravel_index``). It is exact
 for every product of one-dimensional polynomials the factor integrates exactly.
 :func:`hermite_rule` and :func:`panel_rule` are the grid engine's cached tensor rules for
-:math:`N(0, I_r)`; :func:`tensor_chunks` hands out a product too large for memory in blocks.
+:math:`N(0, I_r)`, :func:`anisotropic_hermite_rule` the product of Gauss--Hermite rules with a
+number of points chosen per coordinate; :func:`tensor_chunks` hands out a product too large for
+memory in blocks.
 """
 
 from __future__ import annotations
@@ -91,3 +93,36 @@ def hermite_rule(r: int, q: int) -> Rule:
     The r-fold product of :func:`~solvers.rules.gauss_hermite` ``(q)``; cached, read-only.
     """
     return tensor_rule(*gauss_hermite(q), r, name=f"Gauss-Hermite q={q}^{r}")
+
+
+def anisotropic_hermite_rule(orders) -> Rule:
+    r"""Product of Gauss--Hermite rules for :math:`N(0, I_r)` with :math:`q_k` points along coordinate k.
+
+    Nodes :math:`(x^{(q_1)}_{k_1}, \dots, x^{(q_r)}_{k_r})`, weights :math:`\prod_a w^{(q_a)}_{k_a}`
+    (last index fastest); exact for every polynomial of degree :math:`\le 2q_k - 1` in each
+    coordinate k. Cached (the 4 latest), read-only.
+
+    Parameters
+    ----------
+    orders : sequence of int
+        :math:`(q_1, \dots, q_r)`, each >= 1; r >= 1.
+
+    Returns
+    -------
+    Rule
+        Nodes :math:`(\prod_k q_k, r)`, weights summing to 1.
+    """
+    if isinstance(orders, (str, bytes)) or not hasattr(orders, "__len__") or len(orders) == 0:
+        raise ValueError(f"orders: expected a non-empty sequence of ints >= 1, got {orders!r}")
+    return _anisotropic_hermite_rule(tuple(positive_int(q, "orders") for q in orders))
+
+
+@lru_cache(maxsize=4)
+def _anisotropic_hermite_rule(orders: tuple) -> Rule:
+    rules = [gauss_hermite(q) for q in orders]
+    nodes = np.stack([g.ravel() for g in np.meshgrid(*[rule.nodes for rule in rules], indexing="ij")], axis=1)
+    weights = np.ones(1)
+    for rule in rules:
+        weights = np.multiply.outer(weights, rule.weights).ravel()
+    read_only(nodes, weights)
+    return Rule(nodes, weights, "Gauss-Hermite q=" + "x".join(map(str, orders)))
