@@ -75,9 +75,9 @@ to the extent below which every 0.05-wide bin, and the next, stays within :data:
 1e-10 for every rank and seed. The one-dimensional worst cases are two clusters of means:
 at extent 1, q = 14 is 1e-9 off and q = 24 2e-13. The whole rule of the table, on 150 fresh states
 per n and seed against the same rule with 1.6 times the points along each axis, was within
-1.3e-10 (r = 4) and at most 1e-10 at the other ranks, against the bound r x 1e-10; the median
-rule had 500--800 points at r = 3, 2,750--4,400 at r = 4, 11,000--28,000 at r = 5 and 50,000--56,000
-at r = 6.
+7.1e-11 at every rank (the bound is r x 1e-10; 60 to 90 of the 150 states per n are within the
+table); the median rule had 530--600 points at r = 3, 2,750--2,920 at r = 4, 11,000--15,000 at
+r = 5 and 50,000--62,500 at r = 6.
 
 For the truth N(0, I) and :math:`\mu_{max} < 1` the loss uses the
 cancellation-free form of :func:`solvers._integrands.loss_offset` (closed-form
