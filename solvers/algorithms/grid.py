@@ -75,7 +75,7 @@ to the extent below which every 0.05-wide bin, and the next, stays within :data:
 1e-10 for every rank and seed. The one-dimensional worst cases are two clusters of means:
 at extent 1, q = 14 is 1e-9 off and q = 24 2e-13. The whole rule of the table, on 150 fresh states
 per n and seed against the same rule with 1.6 times the points along each axis, was within
-7.1e-11 at every rank (the bound is r x 1e-10; 60 to 90 of the 150 states per n are within the
+7.1e-11 at every rank (the bound is r x 1e-10; 89 to 118 of the 150 states per n are within the
 table); the median rule had 530--600 points at r = 3, 2,750--2,920 at r = 4, 11,000--15,000 at
 r = 5 and 50,000--62,500 at r = 6.
 
