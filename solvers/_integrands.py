@@ -78,47 +78,6 @@ def loss_offset(weights: np.ndarray, coords: np.ndarray, stable: bool) -> float:
     return 0.5 * float(t1 @ t1) - 0.5 * float(weights @ spread**2)
 
 
-def quartic_part_mean(weights: np.ndarray, coords: np.ndarray) -> np.ndarray:
-    r"""Gaussian mean of the degree-4 Taylor part of the stable form's bracket, batched.
-
-    With :math:`b_i = u_i^\top y + v_i` (:math:`u_i = c_i - \sum_k\pi_k c_k`,
-    :math:`v_i = -(|c_i|^2 - \sum_k\pi_k|c_k|^2)/2`, so :math:`\sum_i\pi_i b_i = 0`) and
-    :math:`S_k = \sum_i\pi_i b_i^k`, the bracket :math:`\log\sum_i\pi_i e^{b_i} - S_2/2` of
-    :func:`loss_offset` is :math:`T_4 + O(|b|^5)` with
-
-    .. math:: T_4 = \frac{S_3}{6} + \frac{S_4}{24} - \frac{S_2^2}{8},
-
-    and for :math:`y\sim N(0, I)`, with :math:`s_i = |u_i|^2`, :math:`\sigma_{ij} = u_i^\top u_j`
-    (Gaussian moments of affine functions, Isserlis):
-
-    .. math:: E[b_i^3] = v_i^3 + 3v_is_i,\quad E[b_i^4] = v_i^4 + 6v_i^2s_i + 3s_i^2,
-
-    .. math:: E[b_i^2b_j^2] = (s_i + v_i^2)(s_j + v_j^2) + 2\sigma_{ij}^2 + 4v_iv_j\sigma_{ij}.
-
-    Parameters
-    ----------
-    weights : ndarray (B, n)
-    coords : ndarray (B, n, r)
-
-    Returns
-    -------
-    ndarray (B,)
-        :math:`E[T_4]`.
-    """
-    centre = np.einsum("bn,bnr->br", weights, coords)
-    u = coords - centre[:, None, :]
-    sq = np.einsum("bnr,bnr->bn", coords, coords)
-    v = -0.5 * (sq - np.einsum("bn,bn->b", weights, sq)[:, None])
-    s = np.einsum("bnr,bnr->bn", u, u)
-    sigma = np.einsum("bir,bjr->bij", u, u)
-    third = v**3 + 3 * v * s
-    fourth = v**4 + 6 * v * v * s + 3 * s * s
-    m = s + v * v
-    pair = m[:, :, None] * m[:, None, :] + 2 * sigma**2 + 4 * v[:, :, None] * v[:, None, :] * sigma
-    return (np.einsum("bn,bn->b", weights, third) / 6 + np.einsum("bn,bn->b", weights, fourth) / 24
-            - np.einsum("bi,bij,bj->b", weights, pair, weights) / 8)
-
-
 _SERIES_TERMS = 22
 
 

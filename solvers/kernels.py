@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._integrands import STABLE_LOSS_MU_MAX, quartic_part_mean
+from ._integrands import STABLE_LOSS_MU_MAX
 from .estep import softmax_lse
 
 BLOCK_ENTRIES = 1 << 17  # B * n * P_block entries per block (cache-sized)
@@ -25,8 +25,7 @@ def prepare_rule(nodes, node_w):
     return nodes_t, moment
 
 
-def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_mu_max=STABLE_LOSS_MU_MAX,
-                 quartic_control=False):
+def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_mu_max=STABLE_LOSS_MU_MAX):
     r"""Weighted sums over nodes: loss (B,), :math:`E\psi` (B, n), :math:`E[\psi y]` (B, n, r).
 
     ``nodes`` (1 or B, P, r), ``node_w`` (1 or B, P), ``lse_star`` (B, P) or None;
@@ -38,10 +37,7 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_
     the moment matrix. The only Python loop is over blocks of points (cache-sized).
     Runs with :math:`\mu_{max} <` ``stable_mu_max`` (default ``STABLE_LOSS_MU_MAX``) under the truth
     N(0, I) take the cancellation-free loss and their responsibilities from its ``expm1`` pass; the
-    others the plain log-sum-exp. With ``quartic_control`` those runs integrate the bracket minus its
-    degree-4 Taylor part :math:`T_4` and add :math:`E[T_4]` in closed form
-    (:func:`solvers._integrands.quartic_part_mean`): a control variate, exact whatever the rule, that
-    takes from the rule the polynomial growth it integrates worst (lattice rules).
+    others the plain log-sum-exp.
     """
     Bn, n, r = C.shape
     nodes_t, moment = prepare_rule(nodes, node_w) if rule is None else rule
@@ -55,8 +51,6 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_
     t1 = np.einsum("bn,bnr->br", weights, C)
     sq_dev = 0.5 * (sq - np.einsum("bn,bn->b", weights, sq)[:, None])
     loss = np.where(stable, 0.5 * np.einsum("br,br->b", t1, t1) - 0.5 * np.einsum("bn,bn->b", weights, sq_dev**2), 0.0)
-    if quartic_control and idx.size:
-        loss[idx] -= quartic_part_mean(weights[idx], C[idx])
     acc = np.zeros((Bn, n, 1 + r))
     rest = np.flatnonzero(~stable)
     ws = weights[idx][:, None, :]  # (k, 1, n)
@@ -77,16 +71,10 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_
             centred = scores[idx] if rest.size else scores
             centred -= logw[idx][:, :, None]
             centred -= np.matmul(ws, centred)
-            squared = centred * centred
-            half_sq = 0.5 * np.matmul(ws, squared)[:, 0]
-            if quartic_control:  # minus T4 = S3/6 + S4/24 - S2^2/8 (its mean is added to the loss above)
-                quartic = np.matmul(ws, squared * centred)[:, 0] / 6 + np.matmul(ws, squared * squared)[:, 0] / 24
-                quartic -= 0.5 * half_sq * half_sq
+            half_sq = 0.5 * np.matmul(ws, centred * centred)[:, 0]
             np.expm1(centred, out=centred)
             pre = np.matmul(ws, centred)[:, 0]
             lse[idx] = np.log1p(pre) - half_sq
-            if quartic_control:
-                lse[idx] -= quartic
             centred += 1.0
             centred *= weights[idx][:, :, None]
             pre += 1.0
