@@ -153,12 +153,10 @@ def calibrate_lattice(r, states, seed=0, max_spread=4.5):
 
 AXIS_CANDIDATES = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32, 40, 48)
 """Gauss--Hermite points along one principal axis, measured by :func:`calibrate_axes`."""
-
-
 FINER = 1.6
-MAX_POINTS = 1 << 21
-"""States whose finer rule would have more points are left out of the check (memory)."""
 """The check of the whole table compares with the rule of FINER times the points along each axis."""
+MAX_POINTS = 1 << 21
+"""Rules with more points are left out of the measurement and of the check (memory)."""
 
 
 def principal_coordinates(w, C):
@@ -254,8 +252,11 @@ def main():
     parser.add_argument("--rank", type=int, nargs="+", default=[1, 2, 3, 4, 5], choices=range(1, 7))
     parser.add_argument("--states", type=int, default=600, help="random states per n (default 600; 60 for r >= 3)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--axes", action="store_true", help="ranks >= 3: the per-axis Gauss-Hermite table instead")
+    parser.add_argument("--axes", action="store_true",
+                        help="ranks >= 3: the per-axis Gauss-Hermite table instead (at most 200 states per n)")
     args = parser.parse_args()
+    if args.axes and min(args.rank) < 3:
+        parser.error(f"--axes: expected ranks 3 to 6, got {args.rank}")
     for r in args.rank:
         if args.axes:
             calibrate_axes(r, min(args.states, 200), seed=args.seed)
