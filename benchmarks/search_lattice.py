@@ -125,10 +125,11 @@ def main():
     parser.add_argument("--ranks", type=int, nargs="+", default=[2, 3, 4, 5, 6])
     parser.add_argument("--empirical", action="store_true", help="choose by measured error (see the docstring)")
     parser.add_argument("--log2", type=int, default=17, help="with --empirical: log2 of the number of points")
+    parser.add_argument("--candidates", type=int, default=150, help="with --empirical: Korobov multipliers to measure")
     args = parser.parse_args()
     if args.empirical:
         for r in args.ranks:
-            z, err = empirical_vector(r, args.log2)
+            z, err = empirical_vector(r, args.log2, candidates=args.candidates)
             print(f"    ({r}, {args.log2}): {tuple(z)},  # worst relative loss error {err:.1e} (--empirical)")
         return
     rng = np.random.default_rng(args.seed)
