@@ -194,8 +194,9 @@ run) and at least 2^19 points above: about 2.5x the point evaluations of the pre
 Also measured and not adopted: a control variate for the lattices, the degree-4 Taylor part
 :math:`T_4 = S_3/6 + S_4/24 - S_2^2/8` of the cancellation-free bracket (:math:`S_k = \sum_i\pi_i b_i^k`,
 its Gaussian mean in closed form by Isserlis). Along the figure's n = 10 run it brings the 2^17
-level to within 6e-9 and the 2^18 level to 4e-9, but on held-out gradient-EM states (seeds 11, 13,
-spreads 1.4 to 2.8) it makes the 2^17 level 3 to 6 times worse (up to 2e-7): in the tails, where
+level to within 6e-9 and the 2^18 level to 4e-9, but on held-out gradient-EM states it makes the
+2^17 level 1.2 to 6 times worse (seed 11, spreads 1.4 to 2.1: up to 3.3e-8 against 6e-9 without;
+seed 13, spreads 2.4 to 2.8: up to 2.2e-7 against 1e-7): in the tails, where
 the lattice errs, :math:`h - T_4` grows like :math:`T_4`. The degree-6 part was no better on the figure's states.
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
