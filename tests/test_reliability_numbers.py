@@ -174,14 +174,17 @@ def test_arrays_stay_read_only():
 
 @pytest.mark.slow
 def test_rank_three_far_means_finish_and_offer_qmc():
-    # three means of norm 100 in d = 1e4 (rank 3): the adaptive rule took over 13 minutes; now it stops at
-    # its rank-3 subdivision cap (about 20 s on the 2-core machine) and the warning offers engine='qmc'
+    # four means of norm 100 in d = 1e4 whose differences span 3 dimensions (three means would span only a
+    # plane: the engine integrates on the span of the differences): the adaptive rule once took over 13
+    # minutes; now it stops at its rank-3 subdivision cap (about 7 s on the 2-core machine) and the warning
+    # offers engine='qmc'
     rng = np.random.default_rng(1)
-    means = np.zeros((3, 10_000))
-    means[:, :3] = rng.normal(size=(3, 3))
+    means = np.zeros((4, 10_000))
+    means[:, :3] = rng.normal(size=(4, 3))
     means = 100 * means / np.linalg.norm(means, axis=1)[:, None]
-    mix = Mixture([0.2, 0.3, 0.5], means)
+    mix = Mixture([0.2, 0.3, 0.4, 0.1], means)
     with pytest.warns(population.QuadratureWarning, match="engine='qmc'"):
         est = population.estimate(mix, ("loss",))
+    assert est.detail["rank"] == 3
     qmc = population.estimate(mix, ("loss",), engine="qmc")
     assert abs(est["loss"] - qmc["loss"]) <= 5 * (est.errors["loss"] + qmc.errors["loss"])
