@@ -28,7 +28,7 @@ the xfd24 setting (n = 10, d = 5, Dirichlet(1) weights, N(0, I) means, eta = 0.7
 every 100th iteration from 300 to 3000, trajectories on Gauss-Hermite 6^5, which only places the
 states), against a randomly shifted 2^22-point lattice; the candidates are 150 random Korobov
 multipliers (seed 5). The rank-5 vector with 2^17 points comes from this
-(``--empirical --rank 5 --log2 17``, about 90 s); the seed of the figure (0) is not among the
+(``--empirical --ranks 5 --log2 17``, about 90 s); the seed of the figure (0) is not among the
 training states.
 """
 
@@ -98,7 +98,7 @@ def empirical_vector(r, m, candidates=150, seed=5):
 
     w, C = training_states()
     if C.shape[2] != r:
-        raise ValueError(f"--rank: the training states have rank {C.shape[2]}, got {r}")
+        raise ValueError(f"--ranks: the training states have rank {C.shape[2]}, got {r}")
 
     def losses(nodes, weights):
         return np.concatenate([grid_moments(w[k:k + 4], C[k:k + 4], nodes[None], weights[None],
