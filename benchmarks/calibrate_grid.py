@@ -151,7 +151,7 @@ def calibrate_lattice(r, states, seed=0, max_spread=4.5):
         print(f"{key:>6} " + " ".join(f"{worst.get((key, b), np.nan):7.1e}" for b in bins))
 
 
-AXIS_CANDIDATES = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32, 40, 48)
+AXIS_CANDIDATES = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32, 40, 48, 56, 64, 80, 96)
 """Gauss--Hermite points along one principal axis, measured by :func:`calibrate_axes`."""
 FINER = 1.6
 """The check of the whole table compares with the rule of FINER times the points along each axis."""
@@ -176,7 +176,7 @@ def cheap_order(e):
     return int(np.ceil(2 + 4 * e)) if e > 1e-12 else 1
 
 
-def calibrate_axes(r, states, seed=0, max_spread=2.0, width=0.05):
+def calibrate_axes(r, states, seed=0, max_spread=2.5, width=0.05):
     """Per-axis error of Gauss--Hermite rules in the principal axes of the mean differences.
 
     For each random state (n = r + 1 and r + 3, all shapes of :func:`random_states`) and each principal

@@ -68,16 +68,17 @@ the :data:`MAX_AXIS_RULES` most recently used of these rules built.
 
 Calibration (``benchmarks/calibrate_grid.py --axes --rank 3 4 5 6``, seeds 0 and 1, 150 random
 states per n = r + 1 and r + 3 and seed, all shapes of the ladder's calibration, spreads in
-[0.02, 2]): along each principal axis the rule with q points is compared with the same rule with
+[0.02, 2.5]; the table also respects an earlier run with spreads up to 2 and q up to 48, which set
+q = 9 and q = 22 to 0.05 less): along each principal axis the rule with q points is compared with the same rule with
 :math:`16 + 12e + 12e^2` points there (the other axes' error cancels in the difference); the error is
 the ladder's (relative loss, gradient relative to its norm, absolute :math:`E\psi`). Each q is used up
 to the extent below which every 0.05-wide bin, and the next, stays within :data:`AXIS_TOLERANCE` =
 1e-10 for every rank and seed. The one-dimensional worst cases are two clusters of means:
 at extent 1, q = 14 is 1e-9 off and q = 24 2e-13. The whole rule of the table, on 150 fresh states
 per n and seed against the same rule with 1.6 times the points along each axis, was within
-7.1e-11 at every rank (the bound is r x 1e-10; 89 to 118 of the 150 states per n are within the
-table); the median rule had 530--600 points at r = 3, 2,750--2,920 at r = 4, 11,000--15,000 at
-r = 5 and 50,000--62,500 at r = 6.
+1.3e-10 at every rank (r = 4; the bound is r x 1e-10; 106 to 148 of the 150 states per n are
+within the table and its check's size); the median rule had 1,000--1,200 points at r = 3, 5,000 at
+r = 4, 20,000--25,000 at r = 5 and 87,500--106,000 at r = 6.
 
 For the truth N(0, I) and :math:`\mu_{max} < 1` the loss uses the
 cancellation-free form of :func:`solvers._integrands.loss_offset` (closed-form
@@ -170,10 +171,10 @@ above. The r = 4 Gauss-Hermite levels are set for that run: along it q = 10 reac
 error of 1e-8 at s = 0.65, q = 12 at 0.8, q = 14 at 1.0, q = 16 at 1.05 (the earlier q = 10 up to
 s = 1 was 3e-6 off near s = 1); with q = 10 to 0.6, 12 to 0.75, 14 to 0.95 and 2^17 above, the n = 5
 curve was within 6e-9 at every checked iteration. The rules along the principal axes now take
-that run from t = 427 (spread 1.55) on, with 2,000 to 60,000 points (the means contract along
-their minor axes first: extents 1.0, 0.32, 0.19, 0.10 at t = 1000): the curve is within 1.9e-9,
-at t = 420 on the 2^17 level, and within about 5e-12 on the principal-axis steps, and the run takes
-1.7 s instead of 3.6 s. At n = 10 the extents stay comparable (0.84, 0.54, 0.54, 0.32, 0.16 at the
+that run from t = 219 (spread 2.2) on, with 2,000 to 120,000 points (the means contract along
+their minor axes first: extents 1.0, 0.32, 0.19, 0.10 at t = 1000): the curve is within 9.6e-10,
+at t = 200 on the 2^17 level, and within 2e-11 of the refined rule on the principal-axis steps, and
+the run takes 1.6 s instead of 3.6 s. At n = 10 the extents stay comparable (0.84, 0.54, 0.54, 0.32, 0.16 at the
 end), the table asks for more points than the 2^17 lattice, and no step takes these rules. The n = 10 curve (r = 5, spread 4.3 down to 0.97)
 was within 4.3e-8 (at the end, s = 0.97, on the 2^17 level); with the 2^17 vector chosen by measured
 error it is within 2.6e-8 (at t = 2200, s = 1.08), on 2^17 from s = 1.75 on. Until t = 1030 there its means have
@@ -260,8 +261,9 @@ r"""Integration ranks whose rules take the cancellation-free loss up to this :ma
 polynomial part of the plain log-sum-exp only to about 1e-7, so for small losses the cancellation of
 O(1) terms costs more than the larger quadratic part of the cancellation-free integrand (see the
 module docstring)."""
-AXIS_LADDER = ((0.1, 5), (0.15, 6), (0.2, 7), (0.25, 8), (0.35, 9), (0.4, 10), (0.5, 12), (0.55, 14), (0.65, 16),
-               (0.75, 18), (0.9, 22), (0.95, 24), (1.0, 28), (1.2, 32), (1.35, 40), (1.5, 48))
+AXIS_LADDER = ((0.1, 5), (0.15, 6), (0.2, 7), (0.25, 8), (0.3, 9), (0.4, 10), (0.5, 12), (0.55, 14), (0.65, 16),
+               (0.75, 18), (0.85, 22), (0.9, 24), (1.0, 28), (1.2, 32), (1.35, 40), (1.5, 48), (1.7, 56), (1.85, 64),
+               (2.15, 80), (2.35, 96))
 r"""Gauss--Hermite points along one principal axis of the mean differences by the extent of the means along
 it, ``(e_max, q)``: q points for :math:`e \le e_{max}` (``benchmarks/calibrate_grid.py --axes``; each axis
 within :data:`AXIS_TOLERANCE`)."""
