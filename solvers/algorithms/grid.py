@@ -68,8 +68,8 @@ the :data:`MAX_AXIS_RULES` most recently used of these rules built.
 
 Calibration (``benchmarks/calibrate_grid.py --axes --rank 3 4 5 6``, seeds 0 and 1, 150 random
 states per n = r + 1 and r + 3 and seed, all shapes of the ladder's calibration, spreads in
-[0.02, 2.5]; the table also respects an earlier run with spreads up to 2 and q up to 48, which set
-q = 9 and q = 22 to 0.05 less): along each principal axis the rule with q points is compared with the same rule with
+[0.02, 2.5]; each q takes the smaller extent of this run and an earlier one with spreads up to 2
+and q up to 48, and the wider run moved q = 9, 22 and 24 down by 0.05): along each principal axis the rule with q points is compared with the same rule with
 :math:`16 + 12e + 12e^2` points there (the other axes' error cancels in the difference); the error is
 the ladder's (relative loss, gradient relative to its norm, absolute :math:`E\psi`). Each q is used up
 to the extent below which every 0.05-wide bin, and the next, stays within :data:`AXIS_TOLERANCE` =
