@@ -72,6 +72,7 @@ def training_states(seeds=(101, 102, 103), n=10, d=5, n_iter=3000, every=100, st
     from solvers.algorithms import Truth
     from solvers.algorithms.grid import GridEngine
     from solvers.reduction import split_common_shift
+    from verify.reproduce.xfd24 import ETA
 
     weights_out, coords_out = [], []
     for seed in seeds:
@@ -86,7 +87,7 @@ def training_states(seeds=(101, 102, 103), n=10, d=5, n_iter=3000, every=100, st
                 V, ranks, _ = split_common_shift(weights, C)
                 coords_out.append((C @ V[:, :, :ranks[0]])[0])
                 weights_out.append(weights[0])
-            means = means - 0.7 * grad
+            means = means - ETA * grad
     return np.array(weights_out), np.array(coords_out)
 
 

@@ -288,12 +288,17 @@ def axis_orders(extents):
     -------
     tuple of int or None
     """
-    extents = np.asarray(extents, dtype=float)
+    orders, inside = _axis_table(np.asarray(extents, dtype=float)[None])
+    return tuple(int(q) for q in orders[0]) if inside[0] else None
+
+
+def _axis_table(extents):
+    """:data:`AXIS_LADDER` for many runs: orders (k, r) from extents (k, r), and whether every axis of a run
+    is within the table (NaN extents are not)."""
     edges = np.array([e_max for e_max, _ in AXIS_LADDER])
-    at = np.searchsorted(edges, extents, side="left")
-    if np.any(at >= len(edges)) or not np.all(np.isfinite(extents)):
-        return None
-    return tuple(int(AXIS_LADDER[k][1]) for k in at)
+    at = np.searchsorted(edges, extents, side="left")  # NaN sorts past the last edge
+    inside = np.all(at < len(edges), axis=1)
+    return np.array([q for _, q in AXIS_LADDER])[np.minimum(at, len(edges) - 1)], inside
 
 
 def lattice_name(rank: int, log2_points: int) -> str:
@@ -487,11 +492,7 @@ class GridEngine:
         """Give the runs ``idx`` (integration rank >= 3) the rule of :data:`AXIS_LADDER` where it has fewer
         points than their ladder level."""
         P = np.matmul(C[idx], V[idx][:, :, :rank])  # (k, n, rank): the principal axes of the differences
-        extents = P.max(axis=1) - P.min(axis=1)
-        edges = np.array([e_max for e_max, _ in AXIS_LADDER])
-        at = np.searchsorted(edges, extents, side="left")
-        inside = np.all(at < len(edges), axis=1)
-        orders = np.array([q for _, q in AXIS_LADDER])[np.minimum(at, len(edges) - 1)]
+        orders, inside = _axis_table(P.max(axis=1) - P.min(axis=1))
         sizes = [size**rank if kind == "gh" else 2**size for _, kind, size in steps] + [2 ** DEFAULT_LATTICE[rank]]
         ladder_points = np.array(sizes, dtype=float)[keys[idx, 1]]
         take = inside & (np.prod(orders.astype(float), axis=1) < ladder_points)
