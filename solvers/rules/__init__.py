@@ -21,8 +21,12 @@ Families
                                        :func:`anisotropic_hermite_rule` (q_k points along
                                        coordinate k)
 :mod:`~solvers.rules.lattice`          rank-1 lattice rules through the artanh map, r = 1..6:
-                                       :func:`lattice_rule`, :func:`fixed_lattice_rule`,
+                                       :func:`lattice_rule`, :func:`fixed_lattice_rule` (weights
+                                       matched to :data:`MATCHED_DEGREE`),
                                        :func:`random_shifts`, :data:`LATTICE_VECTORS`
+:mod:`~solvers.rules.moments`          :func:`match_gaussian_moments`: a rule's weights corrected
+                                       to integrate the even Gaussian moments up to a degree
+                                       exactly; :func:`even_multi_indices`
 :mod:`~solvers.rules.sobol`            :func:`sobol_rule`: scrambled Sobol points through the
                                        normal quantile, equal weights
 :mod:`~solvers.rules.sparse`           :func:`smolyak_hermite_rule`: Smolyak sparse grids of
@@ -100,6 +104,7 @@ from .gauss import (
 from .lattice import (
     LATTICE_SCALE,
     LATTICE_VECTORS,
+    MATCHED_DEGREE,
     MAX_LOG2_POINTS,
     MIN_LOG2_POINTS,
     PRUNE_WEIGHT,
@@ -108,6 +113,7 @@ from .lattice import (
     lattice_rule,
     random_shifts,
 )
+from .moments import even_multi_indices, match_gaussian_moments
 from .rule import Rule
 from .sobol import sobol_rule
 from .sparse import smolyak_hermite_rule
@@ -120,6 +126,7 @@ __all__ = [
     "GL_POINTS_PER_PANEL",
     "LATTICE_SCALE",
     "LATTICE_VECTORS",
+    "MATCHED_DEGREE",
     "MAX_LOG2_POINTS",
     "MIN_LOG2_POINTS",
     "PRUNE_WEIGHT",
@@ -134,9 +141,11 @@ __all__ = [
     "gaussian_panel_rule",
     "gaussian_tail_mass",
     "gaussian_trapezoid",
+    "even_multi_indices",
     "generating_vector",
     "hermite_rule",
     "lattice_rule",
+    "match_gaussian_moments",
     "panel_rule",
     "random_shifts",
     "smolyak_hermite_rule",
