@@ -34,43 +34,66 @@ degree 8, 5e-10 to 4.5e-9. The degrees in use and their measurement on other sta
 
 from __future__ import annotations
 
-import itertools
 import math
+from functools import lru_cache
 
 import numpy as np
 
-CHUNK = 1 << 13
-"""Points per block of the Hermite products (K x CHUNK doubles)."""
+CHUNK = 1 << 11
+"""Points per block of the Hermite products (K x CHUNK doubles, cache-sized)."""
 MAX_SWEEPS = 6
 
 
 def even_multi_indices(r: int, degree: int) -> np.ndarray:
-    """Multi-indices (K, r) of even total degree <= ``degree``, in order of degree."""
+    """Multi-indices (K, r) of even total degree <= ``degree``, in the order of the weights' correction terms."""
     if not (isinstance(r, (int, np.integer)) and r >= 1):
         raise ValueError(f"r: expected an integer >= 1, got {r!r}")
     if not (isinstance(degree, (int, np.integer)) and degree >= 0):
         raise ValueError(f"degree: expected an integer >= 0, got {degree!r}")
-    rows = [a for a in itertools.product(range(degree + 1), repeat=r) if sum(a) <= degree and sum(a) % 2 == 0]
-    rows.sort(key=lambda a: (sum(a), tuple(-v for v in a)))
-    return np.array(rows, dtype=np.intp).reshape(-1, r)
+    return _product_plan(int(r), int(degree))[1].copy()
 
 
-def _hermite_products(Y: np.ndarray, indices: np.ndarray, degree: int) -> np.ndarray:
-    r""":math:`\mathrm{He}_\alpha(y_p)` for the rows α of ``indices`` and the points ``Y`` (c, r): shape (K, c)."""
-    table = np.empty((degree + 1,) + Y.shape[::-1])  # (degree + 1, r, c)
+@lru_cache(maxsize=16)
+def _product_plan(r: int, degree: int):
+    """How to build the Hermite products coordinate by coordinate: per coordinate k >= 1, the pairs
+    (partial product, order along k) whose degree stays <= ``degree`` (even at the last coordinate),
+    and the resulting multi-indices (K, r)."""
+    indices = np.arange(degree + 1)[:, None]
+    steps = []
+    for k in range(1, r):
+        total = indices.sum(axis=1)
+        parent, order = np.nonzero(total[:, None] + np.arange(degree + 1)[None, :] <= degree)
+        if k == r - 1:
+            keep = (total[parent] + order) % 2 == 0
+            parent, order = parent[keep], order[keep]
+        steps.append((parent, order))
+        indices = np.concatenate([indices[parent], order[:, None]], axis=1)
+    if r == 1:
+        keep = indices[:, 0] % 2 == 0
+        steps.append((np.flatnonzero(keep), None))
+        indices = indices[keep]
+    return steps, indices
+
+
+def _hermite_products(Y: np.ndarray, degree: int) -> np.ndarray:
+    r""":math:`\mathrm{He}_\alpha(y_p)` for the rows α of :func:`even_multi_indices` and the points ``Y`` (c, r):
+    shape (K, c)."""
+    r = Y.shape[1]
+    table = np.empty((degree + 1, r, Y.shape[0]))
     table[0] = 1.0
     if degree >= 1:
         table[1] = Y.T
     for k in range(2, degree + 1):  # He_k = y He_{k-1} - (k - 1) He_{k-2}
         table[k] = Y.T * table[k - 1] - (k - 1) * table[k - 2]
     table /= np.sqrt([math.factorial(k) for k in range(degree + 1)])[:, None, None]
-    out = table[indices[:, 0], 0]
-    for a in range(1, Y.shape[1]):
-        out *= table[indices[:, a], a]
+    steps, _ = _product_plan(r, degree)
+    out = table[:, 0]
+    for k, (parent, order) in enumerate(steps, start=1):
+        out = out[parent] if order is None else out[parent] * table[order, k]
     return out
 
 
-def match_gaussian_moments(nodes, weights, degree: int, tol: float = 1e-15):
+def match_gaussian_moments(nodes, weights, degree: int, tol: float = 1e-14):
     r"""Weights of the rule ``(nodes, weights)`` corrected to integrate every polynomial of even degree
     <= ``degree`` exactly under :math:`N(0, I_r)`; see the module docstring.
 
@@ -100,40 +123,40 @@ def match_gaussian_moments(nodes, weights, degree: int, tol: float = 1e-15):
     W = np.asarray(weights, dtype=float)
     if Y.ndim != 2 or W.shape != (Y.shape[0],):
         raise ValueError(f"nodes, weights: expected shapes (P, r) and (P,), got {Y.shape} and {W.shape}")
-    indices = even_multi_indices(Y.shape[1], degree)
-    e0 = np.eye(1, len(indices))[0]
-    lam = np.zeros(len(indices))
+    K = len(even_multi_indices(Y.shape[1], degree))
+    e0 = np.eye(1, K)[0]
+    lam = np.zeros(K)
+    out = np.empty_like(W)
     previous = np.inf
     for _ in range(MAX_SWEEPS):
-        g = _moment_errors(Y, W, indices, degree, lam) - e0
+        g = _moment_errors(Y, W, degree, lam, out) - e0
         residual = float(np.max(np.abs(g)))
         if residual <= tol or residual >= previous:
             break
         lam -= g
         previous = residual
-    if residual > tol:  # no contraction (a small rule): solve G lambda = -g(0) with the Gram matrix
-        G = np.zeros((len(indices), len(indices)))
+    if residual > tol:  # not contracting fast enough (a small rule): solve G lambda = -g(0) with the Gram matrix
+        G = np.zeros((K, K))
         for s in range(0, len(W), CHUNK):
-            H = _hermite_products(Y[s:s + CHUNK], indices, degree)
+            H = _hermite_products(Y[s:s + CHUNK], degree)
             G += (H * W[s:s + CHUNK]) @ H.T
         try:
-            lam = np.linalg.solve(G, e0 - _moment_errors(Y, W, indices, degree, np.zeros(len(indices))))
+            lam = np.linalg.solve(G, e0 - _moment_errors(Y, W, degree, np.zeros(K), out))
         except np.linalg.LinAlgError:
-            lam = np.full(len(indices), np.nan)
-        residual = float(np.max(np.abs(_moment_errors(Y, W, indices, degree, lam) - e0)))
+            lam = np.full(K, np.nan)
+        residual = float(np.max(np.abs(_moment_errors(Y, W, degree, lam, out) - e0)))
     if not residual <= max(tol, 1e-12):
         raise ValueError(f"degree: the rule of {len(W)} points is too inaccurate to match its moments up to degree "
                          f"{degree} (moment error {residual:.1e})")
-    out = np.empty_like(W)
-    for s in range(0, len(W), CHUNK):
-        out[s:s + CHUNK] = W[s:s + CHUNK] * (1.0 + lam @ _hermite_products(Y[s:s + CHUNK], indices, degree))
     return out, residual
 
 
-def _moment_errors(Y, W, indices, degree, lam):
-    r""":math:`\sum_p W'_p\,\mathrm{He}_\alpha(y_p)` for the weights :math:`W'(\lambda)`, shape (K,)."""
-    out = np.zeros(len(indices))
+def _moment_errors(Y, W, degree, lam, out):
+    r"""Writes the weights :math:`W'(\lambda)` into ``out`` and returns :math:`\sum_p W'_p\,\mathrm{He}_\alpha(y_p)`,
+    shape (K,)."""
+    sums = 0.0
     for s in range(0, len(W), CHUNK):
-        H = _hermite_products(Y[s:s + CHUNK], indices, degree)
-        out += H @ (W[s:s + CHUNK] * (1.0 + lam @ H))
-    return out
+        H = _hermite_products(Y[s:s + CHUNK], degree)
+        out[s:s + CHUNK] = W[s:s + CHUNK] * (1.0 + lam @ H)
+        sums = sums + H @ out[s:s + CHUNK]
+    return sums
