@@ -9,14 +9,23 @@ ladder are compared with the refined rule as well (the sample of the population 
 the spreads where a level is at its worst). Prints the relative difference per sampled iteration
 and the worst ones; then times the figure's runs (``gradient_em_batch``, best of 2, alternating) with the present
 ladder and with the former fixed Gauss--Hermite rules, and the figure's other units, for the ratio
-of figure times measured in one run.
+of figure times measured in one run. Last, the whole figure's units (serial, each in a fresh process,
+best of 2, alternating) on the present code and on the code of ``--baseline`` (default
+:data:`BASELINE`, the head before the rules for ranks 3 to 6 were added, checked out in a temporary
+git worktree): the ratio of figure times the target is stated against.
 Asserts nothing.
 
-Run: ``python benchmarks/bench_fig1_accuracy.py [--n-iter 3000] [--n 5 10]`` (a few minutes).
+Run: ``python benchmarks/bench_fig1_accuracy.py [--n-iter 3000] [--n 5 10] [--baseline REV | --baseline none]``
+(a few minutes).
 """
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -33,6 +42,20 @@ DENSE_EVERY = 20
 REFERENCE_LOG2 = 22
 """log2 points of the refined default rule (the grid engine's default lattice refined to 2^22 points)."""
 FORMER_ORDER = {5: 10, 10: 8}
+BASELINE = "b4561a6"
+"""The head before the rules for ranks 3 to 6 (Gauss--Hermite q = 10^4 and 8^5 for the figure's n = 5 and 10)."""
+ROOT = Path(__file__).resolve().parents[1]
+TIME_FIGURE = """
+import time
+from verify.reproduce.xfd24 import FIG1_SIZES, WEIGHT_CONFIGS, fig1_unit
+size = FIG1_SIZES[False]
+units = [("convergence", 0, n, size["n_iter"]) for n in size["n_values"]]
+units += [("weights", 0, c, size["runs"], size["n_iter"]) for c in range(len(WEIGHT_CONFIGS))]
+start = time.perf_counter()
+for unit in units:
+    fig1_unit(unit)
+print(time.perf_counter() - start)
+"""
 """Gauss--Hermite points per coordinate that the runs used before the r >= 3 ladder (ranks 4 and 5)."""
 
 
@@ -90,10 +113,40 @@ def rng_means(n):
     return rng.standard_normal((1, n, D))
 
 
+def figure_seconds(root):
+    """Seconds of the figure's units (serial) in a fresh process importing the code under ``root``."""
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", TIME_FIGURE], cwd=root, env=env, capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.split()[-1])
+
+
+def compare_with_baseline(revision):
+    """Best of 2 (alternating) figure times of the present code and of ``revision`` (a temporary git worktree)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True,
+                       capture_output=True)
+        try:
+            times = {"now": [], "baseline": []}
+            for _ in range(2):
+                times["now"].append(figure_seconds(ROOT))
+                times["baseline"].append(figure_seconds(tree))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True,
+                           capture_output=True)
+    now, then = min(times["now"]), min(times["baseline"])
+    print(f"whole figure (all units, serial, fresh process, best of 2): {now:.1f} s now vs {then:.1f} s at "
+          f"{revision}: ratio {now / then:.2f} (target <= 2)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-iter", type=int, default=3000)
     parser.add_argument("--n", type=int, nargs="+", default=[5, 10], choices=[5, 10])
+    parser.add_argument("--baseline", default=BASELINE,
+                        help=f"git revision whose figure time the target is stated against (default {BASELINE}); "
+                             "'none' skips it")
     args = parser.parse_args()
     start = time.perf_counter()
     rest = [fig1_unit(("convergence", 0, 2, args.n_iter))]
@@ -105,7 +158,9 @@ def main():
         a, b = run(n, args.n_iter)
         new, former = new + a, former + b
     print(f"figure time (units, serial): {t_rest + new:.1f} s now vs {t_rest + former:.1f} s with the former rules: "
-          f"ratio {(t_rest + new) / (t_rest + former):.2f} (target <= 2)")
+          f"ratio {(t_rest + new) / (t_rest + former):.2f}")
+    if args.baseline != "none":
+        compare_with_baseline(args.baseline)
 
 
 if __name__ == "__main__":

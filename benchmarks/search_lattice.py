@@ -91,11 +91,12 @@ def training_states(seeds=(101, 102, 103), n=10, d=5, n_iter=3000, every=100, st
     return np.array(weights_out), np.array(coords_out)
 
 
-def empirical_vector(r, m, candidates=150, seed=5):
-    """The Korobov vector with the smallest worst relative loss error on :func:`training_states`."""
+def empirical_vector(r, m, candidates=150, seed=5, matched=False):
+    """The Korobov vector with the smallest worst relative loss error on :func:`training_states`; with
+    ``matched``, of the rule with its weights matched to the Gaussian moments as the grid engine uses it."""
     from solvers.algorithms.grid import STABLE_MU_MAX
     from solvers.kernels import grid_moments
-    from solvers.rules import lattice_rule
+    from solvers.rules import MATCHED_DEGREE, lattice_rule, match_gaussian_moments
 
     w, C = training_states()
     if C.shape[2] != r:
@@ -114,6 +115,11 @@ def empirical_vector(r, m, candidates=150, seed=5):
         for _ in range(r - 1):
             z.append(z[-1] * int(a) % N)
         nodes, weights, _ = lattice_rule(r, m, vector=z)
+        if matched:
+            try:
+                weights, _ = match_gaussian_moments(nodes, weights, MATCHED_DEGREE[r])
+            except ValueError:  # too inaccurate a candidate to match
+                continue
         err = float(np.max(np.abs(losses(nodes, weights) - reference) / reference))
         if err < best:
             best, best_z = err, z
@@ -127,11 +133,15 @@ def main():
     parser.add_argument("--empirical", action="store_true", help="choose by measured error (see the docstring)")
     parser.add_argument("--log2", type=int, default=17, help="with --empirical: log2 of the number of points")
     parser.add_argument("--candidates", type=int, default=150, help="with --empirical: Korobov multipliers to measure")
+    parser.add_argument("--matched", action="store_true",
+                        help="with --empirical: measure each candidate with its weights matched to the Gaussian "
+                             "moments (solvers.rules.MATCHED_DEGREE), as the grid engine uses it")
     args = parser.parse_args()
     if args.empirical:
         for r in args.ranks:
-            z, err = empirical_vector(r, args.log2, candidates=args.candidates)
-            print(f"    ({r}, {args.log2}): {tuple(z)},  # worst relative loss error {err:.1e} (--empirical)")
+            z, err = empirical_vector(r, args.log2, candidates=args.candidates, matched=args.matched)
+            how = "--empirical --matched" if args.matched else "--empirical"
+            print(f"    ({r}, {args.log2}): {tuple(z)},  # worst relative loss error {err:.1e} ({how})")
         return
     rng = np.random.default_rng(args.seed)
     print("LATTICE_VECTORS = {")
