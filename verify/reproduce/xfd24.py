@@ -9,9 +9,9 @@ each (right). The paper does not state the initialization; we draw
 (3.5e5 samples); we use the population ``"grid"`` engine (deterministic). It integrates
 on the span of the mean differences: 1 dimension for n = 2, 2 for the n = 3 panel
 (relative error ~1e-13), 4 and 5 for n = 5 and n = 10 (Gauss--Hermite while the means are
-close, lattice rules of :mod:`solvers.rules` while they are spread: relative error of L at
-most 6e-9 for n = 5 and 4e-8 for n = 10, measured every 20th iteration by
-``benchmarks/bench_fig1_accuracy.py``; see :mod:`solvers.algorithms.grid`).
+close or spread along few axes, lattice rules of :mod:`solvers.rules` with moment-matched weights
+otherwise: relative error of L at most 1.4e-9 for n = 5 and 7.6e-9 for n = 10, measured every 20th
+iteration by ``benchmarks/bench_fig1_accuracy.py``; see :mod:`solvers.algorithms.grid`).
 
 Figure 2 left: :math:`\|\nabla L(\mu(0))\|` at the Theorem 7 start
 :math:`\mu_1 = c\sqrt d e_1, \mu_2 = -c\sqrt d e_1, \mu_3 = 0` (n = 3, equal weights)
