@@ -112,3 +112,33 @@ def test_matching_reduces_the_loss_error_on_a_near_optimal_state():
         errs[matched] = abs(grid_moments(w, C, nodes[None], weights[None], stable_mu_max=2.0)[0][0] - ref) / ref
     assert errs[True] < 1e-8
     assert errs[True] < errs[False] / 2
+
+
+def test_shift_zero_lattice_by_halves_is_the_whole_lattice():
+    """The shift-0 lattice, built as the origin, the points N/2 < j < N and their mirror images, has the
+    points and weights of the lattice built point by point (as sets; each pair is exactly symmetric)."""
+    from solvers.rules import lattice as L
+
+    for r, m in ((2, 9), (5, 12), (6, 10)):
+        nodes, weights, dropped = lattice_rule(r, m)
+        z = L.generating_vector(r, m)
+        whole = L._points(L._tables(z, m, L.LATTICE_SCALE, np.zeros(r)), z, 0, 1 << m)
+        a, b = np.lexsort(nodes.T[::-1]), np.lexsort(whole[0].T[::-1])
+        np.testing.assert_array_equal(nodes[a], whole[0][b])
+        np.testing.assert_allclose(weights[a], whole[1][b], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(dropped, whole[2], rtol=1e-12)
+        half = (len(weights) - 1) // 2
+        np.testing.assert_array_equal(nodes[1 + half:], -nodes[1:1 + half])
+        np.testing.assert_array_equal(weights[1 + half:], weights[1:1 + half])
+
+
+def test_matching_one_half_equals_matching_the_whole_rule():
+    """fixed_lattice_rule matches one half with the mirror's weight folded in: the same weights as
+    matching the whole rule, to the tolerance of the matching (relative to the largest weight where the
+    correction nearly cancels a tail weight)."""
+    for r, m in ((3, 12), (5, 14)):
+        nodes, weights = fixed_lattice_rule(r, m)
+        plain_nodes, plain_weights, _ = lattice_rule(r, m)
+        whole, _ = match_gaussian_moments(plain_nodes, plain_weights, MATCHED_DEGREE[r])
+        np.testing.assert_array_equal(nodes, plain_nodes)
+        np.testing.assert_allclose(weights, whole, rtol=1e-10, atol=1e-14 * whole.max())

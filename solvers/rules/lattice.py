@@ -21,7 +21,9 @@ spread of independent shifts is an honest error estimate. Points whose weight is
 :data:`PRUNE_WEIGHT` are dropped; :func:`lattice_rule` returns the moments of what was
 dropped so that callers can bound it.
 
-The rules of the grid engine (:func:`fixed_lattice_rule`: shift 0) have their weights matched to the
+With shift 0 the rule is centrally symmetric: point j and point N - j are mirror images (the map sends
+v to -v exactly), so it is built by halves, the second the negated first, and odd integrands are
+exact. The rules of the grid engine (:func:`fixed_lattice_rule`: shift 0) have their weights matched to the
 Gaussian moments of even degree up to :data:`MATCHED_DEGREE` (:func:`solvers.rules.match_gaussian_moments`),
 so that they integrate those polynomials exactly; the randomly shifted rules are left unbiased.
 
@@ -188,9 +190,20 @@ def lattice_rule(r: int, log2_points: int, shift=None, scale: float | None = Non
             raise ValueError(f"vector: expected {r} integers in [1, 2^{log2_points}), got {vector!r}")
         z = given.astype(np.int64)
     scale = LATTICE_SCALE if scale is None else float(scale)
-    N = 1 << int(log2_points)
     shift = np.zeros(r) if shift is None else np.asarray(shift, dtype=float).reshape(r)
-    # every coordinate takes the N values {k/N + shift_a}: map them once per distinct shift
+    if not np.any(shift):
+        center, upper, dropped = _symmetric_halves(z, int(log2_points), scale)
+        return (np.concatenate([center[0], upper[0], -upper[0]]), np.concatenate([center[1], upper[1], upper[1]]),
+                dropped)
+    tables = _tables(z, int(log2_points), scale, shift)
+    nodes, weights, dropped = _points(tables, z, 0, 1 << int(log2_points))
+    return nodes, weights, dropped
+
+
+def _tables(z, log2_points, scale, shift):
+    """Per coordinate the N mapped values and their weights (r, N): every coordinate takes the values
+    {k/N + shift_a}, mapped once per distinct shift."""
+    N = 1 << log2_points
     distinct, row = np.unique(shift, return_inverse=True)
     u = np.arange(N)[None, :] / N + distinct[:, None]
     v = 2.0 * (u - np.floor(u)) - 1.0  # (distinct shifts, N)
@@ -200,9 +213,16 @@ def lattice_rule(r: int, log2_points: int, shift=None, scale: float | None = Non
     w_table = np.where(inside, np.exp(-0.5 * y_table**2 - np.log1p(-v * v)), 0.0) * (2.0 * scale / np.sqrt(2.0 * np.pi))
     y_table, w_table = y_table[row], w_table[row]  # (r, N), copies
     w_table[0] /= N
+    return y_table, w_table
+
+
+def _points(tables, z, start, stop):
+    """Nodes (P, r), weights (P,) and dropped moments (3,) of the lattice points j in [start, stop)."""
+    y_table, w_table = tables
+    r, N = y_table.shape
     nodes, weights, dropped = [], [], np.zeros(3)
-    for start in range(0, N, CHUNK):
-        j = np.arange(start, min(N, start + CHUNK), dtype=np.int64)
+    for first in range(start, stop, CHUNK):
+        j = np.arange(first, min(stop, first + CHUNK), dtype=np.int64)
         Yt = np.empty((r, j.size))  # coordinates first: the layout of the batched kernels
         W = np.ones(j.size)
         for a in range(r):
@@ -219,6 +239,17 @@ def lattice_rule(r: int, log2_points: int, shift=None, scale: float | None = Non
     return np.concatenate(nodes, axis=1).T, np.concatenate(weights), dropped
 
 
+def _symmetric_halves(z, log2_points, scale):
+    r"""The shift-0 lattice by halves: point j and point N - j are mirror images (:math:`u \mapsto 1 - u`
+    maps v to -v exactly), j = N/2 is its own (the origin when every z_a is odd) and j = 0 lies on the faces.
+    Returns ``(nodes, weights)`` of j = N/2, of N/2 < j < N, and the dropped moments of the whole rule."""
+    N = 1 << log2_points
+    tables = _tables(z, log2_points, scale, np.zeros(len(z)))
+    *center, dropped_center = _points(tables, z, N // 2, N // 2 + 1)
+    *upper, dropped_upper = _points(tables, z, N // 2 + 1, N)
+    return center, upper, dropped_center + 2 * dropped_upper
+
+
 @lru_cache(maxsize=32)
 def fixed_lattice_rule(r: int, log2_points: int, matched: bool = True):
     r""":func:`lattice_rule` with shift 0, cached and read-only: nodes (P, r), weights (P,).
@@ -227,9 +258,15 @@ def fixed_lattice_rule(r: int, log2_points: int, matched: bool = True):
     :data:`MATCHED_DEGREE` ``[r]`` exactly under :math:`N(0, I_r)` (:func:`solvers.rules.match_gaussian_moments`;
     odd degrees are exact by the central symmetry of the rule).
     """
-    nodes, weights, _ = lattice_rule(r, log2_points)
+    center, upper, _ = _symmetric_halves(generating_vector(r, log2_points), int(log2_points), LATTICE_SCALE)
+    half_nodes = np.concatenate([center[0], upper[0]])
+    half_weights = np.concatenate([center[1], upper[1]])
     if matched and int(r) in MATCHED_DEGREE:
-        weights, _ = match_gaussian_moments(nodes, weights, MATCHED_DEGREE[int(r)])
+        # the correction 1 + sum lambda_a He_a(y) is even: match one half with its mirror's weight folded in
+        folded = np.concatenate([center[1], 2.0 * upper[1]])
+        half_weights = half_weights * (match_gaussian_moments(half_nodes, folded, MATCHED_DEGREE[int(r)])[0] / folded)
+    nodes = np.concatenate([half_nodes, -upper[0]])
+    weights = np.concatenate([half_weights, half_weights[len(center[1]):]])
     nodes.setflags(write=False)
     weights.setflags(write=False)
     return nodes, weights

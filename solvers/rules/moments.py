@@ -55,41 +55,56 @@ def even_multi_indices(r: int, degree: int) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def _product_plan(r: int, degree: int):
-    """How to build the Hermite products coordinate by coordinate: per coordinate k >= 1, the pairs
-    (partial product, order along k) whose degree stays <= ``degree`` (even at the last coordinate),
-    and the resulting multi-indices (K, r)."""
+    """How to build the Hermite products coordinate by coordinate, grouped by total degree: at coordinate k
+    the products of degree d are the blocks (products of degree d - j over the first k coordinates) x
+    He_j(y_k), j = 0..d, each a contiguous slice of the previous level. Returns, per coordinate k >= 1,
+    the blocks ``(d, j, start, stop, offset)`` (read rows start:stop of the previous level, write from
+    ``offset``) and the level's size, and the multi-indices (K, r) of the products of even degree, in the
+    order of the last level."""
+    starts = np.concatenate([[0], np.cumsum(np.ones(degree + 1, dtype=int))])  # level 0: one product per degree
     indices = np.arange(degree + 1)[:, None]
-    steps = []
+    levels = []
     for k in range(1, r):
-        total = indices.sum(axis=1)
-        parent, order = np.nonzero(total[:, None] + np.arange(degree + 1)[None, :] <= degree)
-        if k == r - 1:
-            keep = (total[parent] + order) % 2 == 0
-            parent, order = parent[keep], order[keep]
-        steps.append((parent, order))
-        indices = np.concatenate([indices[parent], order[:, None]], axis=1)
+        last = k == r - 1
+        blocks, rows, new_starts, offset = [], [], [0], 0
+        for d in range(degree + 1):
+            if not (last and d % 2):
+                for j in range(d + 1):
+                    start, stop = starts[d - j], starts[d - j + 1]
+                    blocks.append((d, j, start, stop, offset))
+                    rows.append(np.concatenate([indices[start:stop], np.full((stop - start, 1), j)], axis=1))
+                    offset += stop - start
+            new_starts.append(offset)
+        levels.append((tuple(blocks), offset))
+        starts, indices = np.array(new_starts), np.concatenate(rows)
     if r == 1:
-        keep = indices[:, 0] % 2 == 0
-        steps.append((np.flatnonzero(keep), None))
-        indices = indices[keep]
-    return steps, indices
+        even = np.arange(0, degree + 1, 2)
+        levels.append((tuple((d, None, d, d + 1, i) for i, d in enumerate(even)), len(even)))
+        indices = indices[even]
+    return levels, indices
 
 
 def _hermite_products(Y: np.ndarray, degree: int) -> np.ndarray:
     r""":math:`\mathrm{He}_\alpha(y_p)` for the rows α of :func:`even_multi_indices` and the points ``Y`` (c, r):
     shape (K, c)."""
-    r = Y.shape[1]
-    table = np.empty((degree + 1, r, Y.shape[0]))
+    c, r = Y.shape
+    table = np.empty((degree + 1, r, c))
     table[0] = 1.0
     if degree >= 1:
         table[1] = Y.T
     for k in range(2, degree + 1):  # He_k = y He_{k-1} - (k - 1) He_{k-2}
         table[k] = Y.T * table[k - 1] - (k - 1) * table[k - 2]
     table /= np.sqrt([math.factorial(k) for k in range(degree + 1)])[:, None, None]
-    steps, _ = _product_plan(r, degree)
+    levels, _ = _product_plan(r, degree)
     out = table[:, 0]
-    for k, (parent, order) in enumerate(steps, start=1):
-        out = out[parent] if order is None else out[parent] * table[order, k]
+    for k, (blocks, size) in enumerate(levels, start=1):
+        new = np.empty((size, c))
+        for d, j, start, stop, offset in blocks:
+            if j is None:
+                new[offset:offset + stop - start] = out[start:stop]
+            else:
+                np.multiply(out[start:stop], table[j, k], out=new[offset:offset + stop - start])
+        out = new
     return out
 
 
