@@ -197,9 +197,11 @@ run (25 iterations, plain form): no lattice up to 2^20 points is within 1e-8 at 
 order 2 and 4 exactly changes the errors by less than 3x; with the cancellation-free form and degree 6 it
 removes most of the error near the optimum, see below), Gauss-Hermite q = 12 (248,832 points)
 is within 5e-10 up to s = 1.25 and q = 14 within 5e-9 up to 1.4, and a 2^22-point lattice agrees
-with a second one to 2e-10. Reaching 1e-8 would take q = 12 and 14 up to s = 1.4 (two thirds of the
-run) and at least 2^19 points above: about 2.5x the point evaluations of the present n = 10 run
-(estimated 40 s; the former rule takes 3.5 s).
+with a second one to 2e-10. Without matched weights, reaching 1e-8 would have taken q = 12 and 14 up
+to s = 1.4 (two thirds of the run) and at least 2^19 points above: about 2.5x the point evaluations of
+the n = 10 run (estimated 40 s; the former rule takes 3.5 s). With them the 2^17 to 2^20 levels reach it
+and the run takes 13.4 s; the whole figure takes 2.3x the time it took on the former rules
+(``bench_fig1_accuracy.py``).
 Also measured and not adopted: a control variate for the lattices, the degree-4 Taylor part
 :math:`T_4 = S_3/6 + S_4/24 - S_2^2/8` of the cancellation-free bracket (:math:`S_k = \sum_i\pi_i b_i^k`,
 its Gaussian mean in closed form by Isserlis). Along the figure's n = 10 run it brings the 2^17
@@ -218,7 +220,8 @@ above the 2^17 level went from 1.6e-8 to 2.1e-8 down to 1.6e-9 to 5e-9, on held-
 1e-7 to 5e-9 at spreads <= 1.5. At spreads beyond 2.5 the tails dominate and nothing changes, so the
 thresholds of the tables above, measured on the plain rules, stand (no 0.5-wide spread bin above 1e-12
 moved by more than 1.5x; the measurement is in :data:`solvers.rules.MATCHED_DEGREE`). The matching costs
-one to three passes over the rule when it is built (1 s for 2^20 points at r = 5).
+three passes over one half of the rule (the other half mirrors it) when it is built (0.7 s
+for 2^20 points at r = 5).
 
 Under the truth N(0, I) the rank is that of the mean differences: three means in
 any d get the r = 2 rules. Under a mixture truth the truth's spread counts: with
