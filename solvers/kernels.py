@@ -1,12 +1,15 @@
 r"""Batched population kernels on a fixed rule: the weighted sums one step of the grid engine needs.
 
 Owns :func:`grid_moments` (loss, :math:`E\psi`, :math:`E[\psi y]` of B mixtures on a rule of
-P points, one array program) and :func:`prepare_rule`. Used by the grid engine
+P points, one array program), :func:`prepare_rule` and the :class:`Mirror` layout of a centrally
+symmetric rule. Used by the grid engine
 (:mod:`solvers.algorithms.grid`) and by the lattice rules of the adaptive engine
 (:mod:`solvers.population`); it imports neither.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,14 +19,43 @@ from .estep import softmax_lse
 BLOCK_ENTRIES = 1 << 17  # B * n * P_block entries per block (cache-sized)
 
 
+class Mirror(NamedTuple):
+    r"""A rule laid out as ``c`` points, then u points :math:`y_p`, then their mirror images :math:`-y_p` with
+    the same weights (the shift-0 lattices of :func:`solvers.rules.fixed_lattice_rule`): the u points
+    transposed (r, u), their weights (u,) and :math:`W_p y_p` (u, r)."""
+
+    center: int
+    nodes_t: np.ndarray
+    w: np.ndarray
+    wy: np.ndarray
+
+
 def prepare_rule(nodes, node_w):
     r"""Step-invariant arrays of a rule: the nodes transposed with a row of ones appended (1 or B, r + 1, P),
-    so that one product with the coefficients :math:`[c_i, \beta_i]` gives the affine scores, and the moment
-    matrix :math:`[W_p, W_p y_p]` (1 or B, P, 1 + r); both contiguous."""
+    so that one product with the coefficients :math:`[c_i, \beta_i]` gives the affine scores, the moment
+    matrix :math:`[W_p, W_p y_p]` (1 or B, P, 1 + r), both contiguous, and the :class:`Mirror` layout of
+    a rule shared by the batch whose second half mirrors the first (else None)."""
     ones = np.ones(nodes.shape[:2] + (1,))
     nodes_t = np.ascontiguousarray(np.swapaxes(np.concatenate([nodes, ones], axis=2), 1, 2))
     moment = np.ascontiguousarray(node_w[..., None] * np.concatenate([ones, nodes], axis=2))
-    return nodes_t, moment
+    return nodes_t, moment, _mirror(nodes, node_w)
+
+
+def _mirror(nodes, node_w):
+    """The :class:`Mirror` layout of a shared rule (1, P, r), or None."""
+    P = nodes.shape[1]
+    if nodes.shape[0] != 1 or node_w.shape[0] != 1:
+        return None
+    for center in (1, 0):
+        u = (P - center) // 2
+        if u < 1 or center + 2 * u != P:
+            continue
+        first, second = slice(center, center + u), slice(center + u, P)
+        if np.array_equal(nodes[0, second], -nodes[0, first]) and np.array_equal(node_w[0, second], node_w[0, first]):
+            w = np.ascontiguousarray(node_w[0, first])
+            return Mirror(center, np.ascontiguousarray(nodes[0, first].T), w,
+                          np.ascontiguousarray(w[:, None] * nodes[0, first]))
+    return None
 
 
 def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_mu_max=STABLE_LOSS_MU_MAX):
@@ -38,10 +70,13 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_
     the moment matrix. The only Python loop is over blocks of points (cache-sized).
     Runs with :math:`\mu_{max} <` ``stable_mu_max`` (default ``STABLE_LOSS_MU_MAX``) under the truth
     N(0, I) take the cancellation-free loss and their responsibilities from its ``expm1`` pass
-    (:func:`_stable_block`); the others the plain log-sum-exp (:func:`_plain_block`).
+    (:func:`_stable_block`; on a mirrored rule :func:`_mirrored_block`, which forms the affine part
+    :math:`\langle d_i, y\rangle` once per pair :math:`\pm y` and sums the pair's moments as
+    :math:`W(\psi(y) + \psi(-y))` and :math:`W y(\psi(y) - \psi(-y))`); the others the plain
+    log-sum-exp (:func:`_plain_block`).
     """
     Bn, n, r = C.shape
-    nodes_t, moment = prepare_rule(nodes, node_w) if rule is None else rule
+    nodes_t, moment, mirror = prepare_rule(nodes, node_w) if rule is None else rule
     P = nodes_t.shape[2]
     sq = np.einsum("bnr,bnr->bn", C, C)
     stable = (lse_star is None) & (np.max(sq, axis=1) < stable_mu_max**2)
@@ -58,11 +93,22 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_
         loss[idx] = 0.5 * np.einsum("br,br->b", t1, t1) - 0.5 * np.einsum("bn,bn->b", ws, e * e)
         stable_coef = np.concatenate([Cs - t1[:, None, :], e[:, :, None]], axis=2)
         stable_acc = np.zeros((len(idx), n, 1 + r))
+        if mirror is not None:
+            blocks = [slice(0, mirror.center)] if mirror.center else []
+            for block in blocks:
+                lse, part = _stable_block(ws, _scores(stable_coef, nodes_t, idx, block), moment, idx, block)
+                loss[idx] -= lse
+                stable_acc += part
+            u, half = mirror.w.size, step  # pairs: blocks of 2 x step points
+            for s in range(0, u, half):
+                lse, part = _mirrored_block(ws, stable_coef, mirror, slice(s, min(u, s + half)))
+                loss[idx] -= lse
+                stable_acc += part
     if rest.size:
         plain_coef = np.concatenate([C[rest], (np.log(weights) - 0.5 * sq)[rest][:, :, None]], axis=2)
     for s in range(0, P, step):
         block = slice(s, min(P, s + step))
-        if idx.size:
+        if idx.size and mirror is None:
             lse, part = _stable_block(ws, _scores(stable_coef, nodes_t, idx, block), moment, idx, block)
             loss[idx] -= lse
             stable_acc += part
@@ -94,20 +140,50 @@ def _weighted_sums(values, moment, runs, block):
     return np.matmul(values, M) if values.ndim == 3 else np.einsum("kp,kpj->kj", values, M)
 
 
-def _stable_block(ws, b, moment, runs, block):
+def _cancellation_free(ws, b):
     r"""The cancellation-free bracket :math:`h = \log(1 + \sum_i\pi_i\operatorname{expm1}(b_i)) -
-    \tfrac12\sum_i\pi_i b_i^2` and :math:`\psi_i/\pi_i = e^{b_i}/(1 + \sum_j\pi_j\operatorname{expm1}(b_j))`
-    from one ``expm1`` pass over ``b`` (k, n, p; overwritten). Returns :math:`\sum_p W_p h` (k,) and
-    :math:`\sum_p W_p [1, y_p]\,\psi_i/\pi_i` (k, n, 1 + r)."""
+    \tfrac12\sum_i\pi_i b_i^2` (k, p) and :math:`1/(1 + \sum_j\pi_j\operatorname{expm1}(b_j))` (k, p) from one
+    ``expm1`` pass over ``b`` (k, n, p), which is overwritten with :math:`\operatorname{expm1}(b_i)` times the
+    latter: then :math:`\psi_i/\pi_i` = ``b`` + ``recip``."""
     wrow = ws[:, None, :]
     half_sq = 0.5 * np.matmul(wrow, b * b)[:, 0]
     np.expm1(b, out=b)
     pre = np.matmul(wrow, b)[:, 0]  # (k, p)
     h = np.log1p(pre) - half_sq
     recip = np.reciprocal(pre + 1.0)
-    b *= recip[:, None, :]  # (e^b - 1) / (1 + pre); the "+ 1" part is recip itself, summed once per run
+    b *= recip[:, None, :]
+    return h, recip
+
+
+def _stable_block(ws, b, moment, runs, block):
+    r""":func:`_cancellation_free` on the scores ``b`` (k, n, p) of the points ``block``: returns
+    :math:`\sum_p W_p h` (k,) and :math:`\sum_p W_p [1, y_p]\,\psi_i/\pi_i` (k, n, 1 + r)."""
+    h, recip = _cancellation_free(ws, b)
+    # psi_i / pi_i = (e^b - 1) / (1 + pre) + 1 / (1 + pre): the second part is summed once per run
     sums = _weighted_sums(b, moment, runs, block) + _weighted_sums(recip, moment, runs, block)[:, None, :]
     return _weighted_sums(h, moment, runs, block)[:, 0], sums
+
+
+def _mirrored_block(ws, coef, mirror, block):
+    r""":func:`_stable_block` over the pairs :math:`\pm y_p` of the points ``block`` of a :class:`Mirror` rule:
+    the affine part :math:`\langle d_i, y_p\rangle` is formed once per pair, and the pair's moments are
+    :math:`W_p(f(y_p) + f(-y_p))` and :math:`W_p y_p(f(y_p) - f(-y_p))`."""
+    k, n, r1 = coef.shape
+    Y = mirror.nodes_t[:, block]
+    p = Y.shape[1]
+    Dy = (coef[:, :, :r1 - 1].reshape(k * n, r1 - 1) @ Y).reshape(k, n, p)
+    e = coef[:, :, r1 - 1:]
+    b = np.empty((k, n, 2 * p))
+    np.add(e, Dy, out=b[:, :, :p])
+    np.subtract(e, Dy, out=b[:, :, p:])
+    h, recip = _cancellation_free(ws, b)
+    w, wy = mirror.w[block], mirror.wy[block]
+    plus, minus = b[:, :, :p] + b[:, :, p:], b[:, :, :p] - b[:, :, p:]
+    sums = np.empty((k, n, r1))
+    sums[:, :, 0] = (plus.reshape(k * n, p) @ w).reshape(k, n) + ((recip[:, :p] + recip[:, p:]) @ w)[:, None]
+    sums[:, :, 1:] = ((minus.reshape(k * n, p) @ wy).reshape(k, n, r1 - 1)
+                      + ((recip[:, :p] - recip[:, p:]) @ wy)[:, None, :])
+    return (h[:, :p] + h[:, p:]) @ w, sums
 
 
 def _plain_block(scores, moment, runs, block, lse_star):

@@ -370,7 +370,8 @@ class _Level:
         def pick(a):  # arrays with one row are shared by every run
             return a[idx] if (idx is not None and a.shape[0] > 1) else a
 
-        rule = tuple(pick(a) for a in self.rule)
+        nodes_t, moment, mirror = self.rule  # a mirror layout is only found for rules shared by the batch
+        rule = (pick(nodes_t), pick(moment), mirror)
         lse_star = None if self.lse_star is None else pick(self.lse_star)
         stable_mu_max = STABLE_MU_MAX.get(self.nodes.shape[2], STABLE_LOSS_MU_MAX)
         return grid_moments(weights, C, pick(self.nodes), pick(self.node_w), lse_star, rule=rule,
