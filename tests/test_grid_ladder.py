@@ -203,6 +203,27 @@ def test_loss_errors_cover_the_distance_to_the_adaptive_engine(seed, spread_to):
     assert abs(loss - ref["loss"]) <= error + ref.errors["loss"]
 
 
+def test_batch_loss_error_is_computed_when_read():
+    """A batch trajectory keeps the final state's loss error deferred (no refined rule is built unless it is
+    read); the first read computes GridEngine.loss_errors there, and the deferred value pickles without
+    the engine's rules."""
+    import pickle
+
+    from solvers.algorithms import gradient_em_batch
+    from solvers.algorithms.grid import DeferredLossErrors
+
+    rng = np.random.default_rng(3)
+    W, M = np.full((2, 3), 1 / 3), rng.normal(size=(2, 3, 2))
+    tr = gradient_em_batch(W, M, 0.7, 15, tol=0)
+    assert isinstance(tr.final_loss_error, DeferredLossErrors)
+    blob = pickle.dumps(tr.final_loss_error)
+    assert len(blob) < 10_000
+    expected = GridEngine(M, Truth.standard(2)).loss_errors(tr.weights, tr.means)
+    np.testing.assert_array_equal(tr.loss_error, expected)
+    assert isinstance(tr.final_loss_error, np.ndarray)
+    np.testing.assert_array_equal(pickle.loads(blob)(), expected)
+
+
 def test_trajectories_carry_the_final_loss_error():
     from solvers.algorithms import gradient_em
 

@@ -106,4 +106,5 @@ def iterate(weights, means, update, *, n_iter, tol, truth=None, engine="grid", X
         means_history=None if mh is None else mh[cut], extra={k: v[cut] for k, v in extras.items()},
         rule_counts=(oracle.rule_counts() if hasattr(oracle, "rule_counts")  # else one call per row
                      else {oracle.description: np.full(Bn, last + 1, dtype=np.int64)}),
-        loss_error=oracle.loss_errors(weights, means) if hasattr(oracle, "loss_errors") else None)
+        final_loss_error=(oracle.deferred_loss_errors(weights, means) if hasattr(oracle, "deferred_loss_errors")
+                          else None))

@@ -534,12 +534,11 @@ class GridEngine:
         adaptive engine to two digits at spread 15, where it reaches 6e-5). The counts of
         :meth:`rule_counts` are not changed.
         """
-        means0, truth, order, ladder, differences = self._setup
-        same = GridEngine(means0, truth, order=order, ladder=ladder, differences=differences)
-        fine = GridEngine(means0, truth, order=order, ladder=False, differences=differences, refine=2)
-        est = compare_rules(lambda engine: engine(weights, means)[0], same, fine, names=("this rule", "refined twice"),
-                            what="means")
-        return 2 * est.error + 64 * np.finfo(float).eps * np.abs(est.value)
+        return DeferredLossErrors(self._setup, weights, means)()
+
+    def deferred_loss_errors(self, weights, means) -> "DeferredLossErrors":
+        """:meth:`loss_errors` at ``means``, computed when called (it builds the refined default rule)."""
+        return DeferredLossErrors(self._setup, weights, means)
 
     def rule_names(self, weights, means):
         """The rule each run would use at ``means`` (B, n, d) with ``weights`` (B, n)."""
@@ -592,3 +591,24 @@ class GridEngine:
         first_amb = np.matmul(first, np.swapaxes(self.basis, 1, 2))
         grad = means * resp[..., None] - first_amb
         return loss, grad, resp, first_amb
+
+
+class DeferredLossErrors:
+    """:meth:`GridEngine.loss_errors` of a final state, computed on the first call and kept: a trajectory
+    carries one, so that a run whose loss error is never read does not build the refined default rule.
+    Holds the engine's set-up (not its rules), so it pickles small."""
+
+    def __init__(self, setup, weights, means):
+        self._setup = setup
+        self._weights, self._means = np.array(weights, float), np.array(means, float)
+        self._value = None
+
+    def __call__(self) -> np.ndarray:
+        if self._value is None:
+            means0, truth, order, ladder, differences = self._setup
+            same = GridEngine(means0, truth, order=order, ladder=ladder, differences=differences)
+            fine = GridEngine(means0, truth, order=order, ladder=False, differences=differences, refine=2)
+            est = compare_rules(lambda engine: engine(self._weights, self._means)[0], same, fine,
+                                names=("this rule", "refined twice"), what="means")
+            self._value = 2 * est.error + 64 * np.finfo(float).eps * np.abs(est.value)
+        return self._value

@@ -15,6 +15,7 @@ iteration ``t = 0..n_iter_`` (row 0 is the start). Recorded per row:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,8 +68,9 @@ class BatchTrajectory(_Record):
         levels (e.g. ``"Gauss-Hermite q=16^2"``), else the engine's description.
     loss_error : ndarray or None, shape (B,)
         Grid engine: an estimate of the error of each run's final loss (comparison with the
-        default rule refined twice, :meth:`GridEngine.loss_errors`); None for the other engines
-        (the sample loss is exact on its data).
+        default rule refined twice, :meth:`GridEngine.loss_errors`), computed when first read
+        (from ``final_loss_error``, a :class:`~solvers.algorithms.grid.DeferredLossErrors` until
+        then); None for the other engines (the sample loss is exact on its data).
     """
 
     converged: np.ndarray
@@ -77,7 +79,13 @@ class BatchTrajectory(_Record):
     means_history: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
     rule_counts: dict = field(default_factory=dict)
-    loss_error: np.ndarray | None = None
+    final_loss_error: Callable[[], np.ndarray] | np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def loss_error(self) -> np.ndarray | None:
+        if callable(self.final_loss_error):  # deferred: computed on the first read, then kept
+            self.final_loss_error = self.final_loss_error()
+        return self.final_loss_error
 
     @property
     def batch_size(self) -> int:
