@@ -200,8 +200,8 @@ is within 5e-10 up to s = 1.25 and q = 14 within 5e-9 up to 1.4, and a 2^22-poin
 with a second one to 2e-10. Without matched weights, reaching 1e-8 would have taken q = 12 and 14 up
 to s = 1.4 (two thirds of the run) and at least 2^19 points above: about 2.5x the point evaluations of
 the n = 10 run (estimated 40 s; the former rule takes 3.5 s). With them the 2^17 to 2^20 levels reach it
-and the run takes 13.4 s; the whole figure takes 2.3x the time it took on the former rules
-(``bench_fig1_accuracy.py``).
+and the run takes 11.6 s; the whole figure takes 1.94x to 2.12x the time it took on the former rules
+(``bench_fig1_accuracy.py``, six runs).
 Also measured and not adopted: a control variate for the lattices, the degree-4 Taylor part
 :math:`T_4 = S_3/6 + S_4/24 - S_2^2/8` of the cancellation-free bracket (:math:`S_k = \sum_i\pi_i b_i^k`,
 its Gaussian mean in closed form by Isserlis). Along the figure's n = 10 run it brings the 2^17
