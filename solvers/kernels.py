@@ -187,7 +187,7 @@ def _mirrored_block(ws, coef, mirror, block):
 
 
 def _plain_block(scores, moment, runs, block, lse_star):
-    """Plain log-sum-exp and responsibilities of the scores (k, n, p; overwritten): :math:`\sum_p W_p
+    r"""Plain log-sum-exp and responsibilities of the scores (k, n, p; overwritten): :math:`\sum_p W_p
     (\mathrm{lse} - \ell^*)` (k,) and :math:`\sum_p W_p [1, y_p]\psi_i` (k, n, 1 + r)."""
     psi, lse = softmax_lse(scores, axis=1)
     if lse_star is not None:
