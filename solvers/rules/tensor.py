@@ -44,13 +44,18 @@ def tensor_rule(nodes_1d, weights_1d, r: int, name: str = "") -> Rule:
     x, w = np.asarray(nodes_1d), np.asarray(weights_1d)
     if x.ndim != 1 or w.shape != x.shape:
         raise ValueError(f"weights_1d: expected the shape {x.shape} of a 1-d nodes_1d, got {w.shape}")
-    name = name or f"tensor rule of {x.size} points, {r}-D"
-    if r == 0:
+    return _product([(x, w)] * r, name or f"tensor rule of {x.size} points, {r}-D")
+
+
+def _product(factors, name: str) -> Rule:
+    """Product of the 1-D rules ``factors`` (a list of (nodes, weights), one per coordinate), last index
+    fastest; no factor gives the one-point rule (nodes (1, 0), weight 1). Read-only."""
+    if not factors:
         nodes, weights = np.zeros((1, 0)), np.ones(1)
-        read_only(nodes, weights)
-        return Rule(nodes, weights, name)
-    nodes = np.stack([g.ravel() for g in np.meshgrid(*([x] * r), indexing="ij")], axis=1)
-    weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(*([w] * r), indexing="ij")], axis=1), axis=1)
+    else:
+        nodes = np.stack([g.ravel() for g in np.meshgrid(*[x for x, _ in factors], indexing="ij")], axis=1)
+        weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(*[w for _, w in factors], indexing="ij")],
+                                   axis=1), axis=1)
     read_only(nodes, weights)
     return Rule(nodes, weights, name)
 
@@ -119,10 +124,4 @@ def anisotropic_hermite_rule(orders) -> Rule:
 
 @lru_cache(maxsize=4)
 def _anisotropic_hermite_rule(orders: tuple) -> Rule:
-    rules = [gauss_hermite(q) for q in orders]
-    nodes = np.stack([g.ravel() for g in np.meshgrid(*[rule.nodes for rule in rules], indexing="ij")], axis=1)
-    weights = np.ones(1)
-    for rule in rules:
-        weights = np.multiply.outer(weights, rule.weights).ravel()
-    read_only(nodes, weights)
-    return Rule(nodes, weights, "Gauss-Hermite q=" + "x".join(map(str, orders)))
+    return _product([tuple(gauss_hermite(q)) for q in orders], "Gauss-Hermite q=" + "x".join(map(str, orders)))
