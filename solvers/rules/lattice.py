@@ -193,8 +193,7 @@ def lattice_rule(r: int, log2_points: int, shift=None, scale: float | None = Non
     shift = np.zeros(r) if shift is None else np.asarray(shift, dtype=float).reshape(r)
     if not np.any(shift):
         center, upper, dropped = _symmetric_halves(z, int(log2_points), scale)
-        return (np.concatenate([center[0], upper[0], -upper[0]]), np.concatenate([center[1], upper[1], upper[1]]),
-                dropped)
+        return *_mirrored(center, upper), dropped
     tables = _tables(z, int(log2_points), scale, shift)
     nodes, weights, dropped = _points(tables, z, 0, 1 << int(log2_points))
     return nodes, weights, dropped
@@ -250,6 +249,12 @@ def _symmetric_halves(z, log2_points, scale):
     return center, upper, dropped_center + 2 * dropped_upper
 
 
+def _mirrored(center, upper):
+    """The whole shift-0 rule from its halves (``(nodes, weights)`` of :func:`_symmetric_halves`): the centre,
+    the upper half and its mirror image."""
+    return (np.concatenate([center[0], upper[0], -upper[0]]), np.concatenate([center[1], upper[1], upper[1]]))
+
+
 @lru_cache(maxsize=32)
 def fixed_lattice_rule(r: int, log2_points: int, matched: bool = True):
     r""":func:`lattice_rule` with shift 0, cached and read-only: nodes (P, r), weights (P,).
@@ -259,14 +264,14 @@ def fixed_lattice_rule(r: int, log2_points: int, matched: bool = True):
     odd degrees are exact by the central symmetry of the rule).
     """
     center, upper, _ = _symmetric_halves(generating_vector(r, log2_points), int(log2_points), LATTICE_SCALE)
-    half_nodes = np.concatenate([center[0], upper[0]])
-    half_weights = np.concatenate([center[1], upper[1]])
     if matched and int(r) in MATCHED_DEGREE:
         # the correction 1 + sum lambda_a He_a(y) is even: match one half with its mirror's weight folded in
         folded = np.concatenate([center[1], 2.0 * upper[1]])
-        half_weights = half_weights * (match_gaussian_moments(half_nodes, folded, MATCHED_DEGREE[int(r)])[0] / folded)
-    nodes = np.concatenate([half_nodes, -upper[0]])
-    weights = np.concatenate([half_weights, half_weights[len(center[1]):]])
+        matched_folded, _ = match_gaussian_moments(np.concatenate([center[0], upper[0]]), folded, MATCHED_DEGREE[int(r)])
+        factor = matched_folded / folded
+        c = len(center[1])
+        center, upper = (center[0], center[1] * factor[:c]), (upper[0], upper[1] * factor[c:])
+    nodes, weights = _mirrored(center, upper)
     nodes.setflags(write=False)
     weights.setflags(write=False)
     return nodes, weights
