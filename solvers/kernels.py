@@ -51,6 +51,8 @@ def _mirror(nodes, node_w):
         if u < 1 or center + 2 * u != P:
             continue
         first, second = slice(center, center + u), slice(center + u, P)
+        if not np.array_equal(nodes[0, center + u], -nodes[0, center]):  # one pair first: most rules stop here
+            continue
         if np.array_equal(nodes[0, second], -nodes[0, first]) and np.array_equal(node_w[0, second], node_w[0, first]):
             w = np.ascontiguousarray(node_w[0, first])
             return Mirror(center, np.ascontiguousarray(nodes[0, first].T), w,
@@ -93,33 +95,36 @@ def grid_moments(weights, C, nodes, node_w, lse_star=None, *, rule=None, stable_
         loss[idx] = 0.5 * np.einsum("br,br->b", t1, t1) - 0.5 * np.einsum("bn,bn->b", ws, e * e)
         stable_coef = np.concatenate([Cs - t1[:, None, :], e[:, :, None]], axis=2)
         stable_acc = np.zeros((len(idx), n, 1 + r))
-        if mirror is not None:
-            blocks = [slice(0, mirror.center)] if mirror.center else []
-            for block in blocks:
-                lse, part = _stable_block(ws, _scores(stable_coef, nodes_t, idx, block), moment, idx, block)
-                loss[idx] -= lse
-                stable_acc += part
-            u, half = mirror.w.size, step  # pairs: blocks of 2 x step points
-            for s in range(0, u, half):
-                lse, part = _mirrored_block(ws, stable_coef, mirror, slice(s, min(u, s + half)))
-                loss[idx] -= lse
-                stable_acc += part
-    if rest.size:
-        plain_coef = np.concatenate([C[rest], (np.log(weights) - 0.5 * sq)[rest][:, :, None]], axis=2)
-    for s in range(0, P, step):
-        block = slice(s, min(P, s + step))
-        if idx.size and mirror is None:
-            lse, part = _stable_block(ws, _scores(stable_coef, nodes_t, idx, block), moment, idx, block)
+        for lse, part in _stable_parts(ws, stable_coef, nodes_t, moment, mirror, idx, step):
             loss[idx] -= lse
             stable_acc += part
-        if rest.size:
+        acc[idx] = stable_acc * ws[:, :, None]
+    if rest.size:
+        plain_coef = np.concatenate([C[rest], (np.log(weights) - 0.5 * sq)[rest][:, :, None]], axis=2)
+        for s in range(0, P, step):
+            block = slice(s, min(P, s + step))
             star = None if lse_star is None else lse_star[rest, block]
             lse, part = _plain_block(_scores(plain_coef, nodes_t, rest, block), moment, rest, block, star)
             loss[rest] -= lse
             acc[rest] += part
-    if idx.size:
-        acc[idx] = stable_acc * ws[:, :, None]
     return loss, acc[:, :, 0], acc[:, :, 1:]
+
+
+def _stable_parts(ws, coef, nodes_t, moment, mirror, runs, step):
+    """The sums of :func:`_stable_block` block by block (``step`` points each); on a :class:`Mirror` rule its
+    centre, then :func:`_mirrored_block` over ``step`` pairs at a time."""
+    if mirror is None:
+        P = nodes_t.shape[2]
+        for s in range(0, P, step):
+            block = slice(s, min(P, s + step))
+            yield _stable_block(ws, _scores(coef, nodes_t, runs, block), moment, runs, block)
+        return
+    if mirror.center:
+        block = slice(0, mirror.center)
+        yield _stable_block(ws, _scores(coef, nodes_t, runs, block), moment, runs, block)
+    u = mirror.w.size
+    for s in range(0, u, step):
+        yield _mirrored_block(ws, coef, mirror, slice(s, min(u, s + step)))
 
 
 def _scores(coef, nodes_t, runs, block):
