@@ -97,8 +97,7 @@ def training_states(seeds=(101, 102, 103), n=10, d=5, n_iter=3000, every=100, st
 def empirical_vector(r, m, candidates=150, seed=5, matched=False):
     """The Korobov vector with the smallest worst relative loss error on :func:`training_states`; with
     ``matched``, of the rule with its weights matched to the Gaussian moments as the grid engine uses it."""
-    from solvers.algorithms.grid import STABLE_MU_MAX
-    from solvers.kernels import grid_moments
+    from calibrate_grid import evaluate
     from solvers.rules import MATCHED_DEGREE, lattice_rule, match_gaussian_moments
 
     w, C = training_states()
@@ -106,8 +105,7 @@ def empirical_vector(r, m, candidates=150, seed=5, matched=False):
         raise ValueError(f"--ranks: the training states have rank {C.shape[2]}, got {r}")
 
     def losses(nodes, weights):
-        return np.concatenate([grid_moments(w[k:k + 4], C[k:k + 4], nodes[None], weights[None],
-                                            stable_mu_max=STABLE_MU_MAX.get(r, 1.0))[0] for k in range(0, len(w), 4)])
+        return evaluate((nodes, weights), w, C, chunk=4)[0]  # the loss form the grid engine takes
 
     ref_nodes, ref_weights, _ = lattice_rule(r, 22, shift=np.random.default_rng(7).random(r))
     reference = losses(ref_nodes, ref_weights)
